@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class PlatformConfig(AppConfig):
+    name = "limon_site"
+    label = "limon_site"
+    verbose_name = "LiMon platform"
+
+    def ready(self) -> None:
+        from limon_site import metrics, schema  # noqa: F401  (registers collectors, extensions)

@@ -1,0 +1,47 @@
+"""URL root. The only module that names every app (apps import the platform, never the reverse).
+
+API paths are declared without a trailing slash; ApiTrailingSlashMiddleware serves the slashed
+form too."""
+
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from limon_site import views
+from limon_site.api import keys
+from limon_site.api import views as api
+
+platform_api = [
+    path("", api.RootView.as_view(), name="root"),
+    path("health", api.HealthView.as_view(), name="health"),
+    path("metrics", views.metrics_view, name="metrics"),
+    path("api/health", api.ApiHealthView.as_view(), name="api-health"),
+    path("api/v1/system/capabilities", api.CapabilitiesView.as_view(), name="capabilities"),
+    path("api/v1/system/schema-version", api.SchemaVersionView.as_view(), name="schema-version"),
+    path("api/admin/license", api.ProductLicenseView.as_view(), name="admin-license"),
+    path("api/admin/commands", api.AdminCommandListView.as_view(), name="admin-commands"),
+    path("api/admin/command/<str:name>", api.AdminCommandRunView.as_view(), name="admin-command"),
+    path("api/admin/api-keys", keys.ApiKeyListView.as_view(), name="api-keys"),
+    path("api/admin/api-keys/<int:pk>", keys.ApiKeyDetailView.as_view(), name="api-key"),
+    path(
+        "api/admin/api-keys/<int:pk>/revoke", keys.ApiKeyRevokeView.as_view(), name="api-key-revoke"
+    ),
+    path("api/schema", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("api/redoc", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+]
+
+urlpatterns = [
+    *platform_api,
+    path("panel/", include("limon_site.panel.urls")),
+    path("django-admin/", admin.site.urls),
+    path("", include("monitoring.urls")),
+    path("", include("licensing.urls")),
+    path("", include("leads.urls")),
+    path("", include("reports.urls")),
+]
+
+handler400 = "limon_site.views.bad_request"
+handler403 = "limon_site.views.permission_denied"
+handler404 = "limon_site.views.not_found"
+handler500 = "limon_site.views.server_error"
