@@ -11,6 +11,8 @@ from limon_site.panel import ratelimit
 from limon_site.panel.access import staff_required
 from limon_site.panel.forms import ApiKeyForm, InstallLicenseForm
 
+NEW_KEY_SESSION = "panel:new_api_key"
+
 
 class LoginView(auth_views.LoginView):
     """Django's login with a per-IP and per-username limit on attempts."""
@@ -65,23 +67,24 @@ def overview(request):
 
 @staff_required
 def api_key_list(request):
+    """Create (Post/Redirect/Get: the clear key is shown on the next page view only) and list."""
     form = ApiKeyForm(request.POST or None)
-    created_key = None
     if request.method == "POST" and form.is_valid():
-        key, created_key = api_keys.create_api_key(
+        key, clear = api_keys.create_api_key(
             name=form.cleaned_data["name"],
             scope=form.cleaned_data["scope"],
             expires_days=form.cleaned_data["expires_days"],
             created_by=request.user,
         )
+        request.session[NEW_KEY_SESSION] = clear
         messages.success(request, f"Key “{key.name}” created. Copy it now: it is shown only once.")
-        form = ApiKeyForm()
+        return redirect("panel:api-keys")
     return render(
         request,
         "limon_site/api_keys.html",
         {
             "form": form,
-            "created_key": created_key,
+            "created_key": request.session.pop(NEW_KEY_SESSION, None),
             "keys": ApiKey.objects.select_related("created_by"),
         },
     )
