@@ -10,7 +10,7 @@ from limon_site.errors import ValidationFailed
 
 
 def snapshot(instance: models.Model, fields: list[str]) -> dict[str, Any]:
-    """JSON-safe values of ``fields`` for audit diffs (dates as ISO strings, foreign keys as ids)."""
+    """JSON-safe values of ``fields`` for audit diffs (dates as ISO strings, FKs as ids)."""
     values: dict[str, Any] = {}
     for name in fields:
         field = instance._meta.get_field(name)
@@ -26,7 +26,10 @@ def validated(instance: models.Model, *, exclude: list[str] | None = None) -> No
     try:
         instance.full_clean(exclude=exclude)
     except ValidationError as exc:
-        fields = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        if hasattr(exc, "error_dict"):
+            fields = exc.message_dict
+        else:
+            fields = {"non_field_errors": exc.messages}
         first = next(iter(fields.items()))
         raise ValidationFailed(
             f"Validation failed: {first[0]}: {first[1][0]}", details={"fields": fields}
