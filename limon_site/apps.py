@@ -8,3 +8,6 @@ class PlatformConfig(AppConfig):
 
     def ready(self) -> None:
         from limon_site import metrics, schema  # noqa: F401  (registers collectors, extensions)
+        from limon_site.panel import links
+
+        links.register()

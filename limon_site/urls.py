@@ -8,7 +8,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from limon_site import views
-from limon_site.api import keys
+from limon_site.api import keys, search
 from limon_site.api import views as api
 
 platform_api = [
@@ -26,6 +26,7 @@ platform_api = [
     path(
         "api/admin/api-keys/<int:pk>/revoke", keys.ApiKeyRevokeView.as_view(), name="api-key-revoke"
     ),
+    path("api/global-search", search.GlobalSearchView.as_view(), name="global-search"),
     path("api/schema", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/redoc", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
