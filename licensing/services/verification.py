@@ -19,7 +19,6 @@ MESSAGES = {
     "not_found": "License key not found",
     "inactive": "This license has been deactivated",
     "expired": "This license has expired",
-    "not_yet_valid": "This license is not valid yet",
     "not_activated_on_this_device": "This license is not activated on this device",
     "version_unsupported": "This version is no longer supported; please update",
 }
