@@ -7,11 +7,12 @@ license manager means writing one such function and registering it here.
 
 from collections.abc import Callable, Iterable
 
-from monitoring.parsers.lmstat import parse_lmstat
+from monitoring.parsers.lmstat import parse_lmstat, parse_lmstat_i
 from monitoring.parsers.model import StatusReport
+from monitoring.parsers.rlmstat import parse_rlmstat
 
 StatusParser = Callable[[Iterable[str]], StatusReport]
 
-PARSERS: dict[str, StatusParser] = {"flexlm": parse_lmstat}
+PARSERS: dict[str, StatusParser] = {"flexlm": parse_lmstat, "rlm": parse_rlmstat}
 
-__all__ = ["PARSERS", "StatusParser", "parse_lmstat"]
+__all__ = ["PARSERS", "StatusParser", "parse_lmstat", "parse_lmstat_i", "parse_rlmstat"]

@@ -19,6 +19,8 @@ MONTH_NAMES = {number: name for name, number in MONTHS.items()}
 WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 WEEKDAYS = {name.lower(): number for number, name in enumerate(WEEKDAY_NAMES)}
 
+_STATUS_DATE = re.compile(r"status on (\w{3}) (\d{1,2})/(\d{1,2})/(\d{4}) (\d{1,2}):(\d{2})")
+_LICENSE_PATH = re.compile(r"((?:[A-Za-z]:[\\/])?[^:]*)(?::|$)")
 _EXPIRY = re.compile(r"(\d{1,2})-([A-Za-z]{3})-(\d{1,4})")
 
 #: A status output is never printed more than this far behind the checkout clock; it
@@ -41,6 +43,22 @@ def clean_lines(lines: Iterable[str | bytes]) -> Iterator[tuple[int, str]]:
         if number == 1 and text.startswith("\ufeff"):
             text = text[1:]
         yield number, text.rstrip("\r\n")
+
+
+def split_license_files(text: str) -> list[str]:
+    """``path1:path2:`` where Windows paths carry their own ``C:\\``."""
+    return [p.strip() for p in _LICENSE_PATH.findall(text) if p.strip()]
+
+
+def parse_status_date(text: str) -> datetime | None:
+    """The FlexNet header date ``status on Www M/D/YYYY H:MM``."""
+    match = _STATUS_DATE.search(text)
+    if match is None:
+        return None
+    try:
+        return datetime(int(match[4]), int(match[2]), int(match[3]), int(match[5]), int(match[6]))
+    except ValueError:
+        return None
 
 
 def parse_expiry(text: str) -> tuple[date | None, bool]:

@@ -30,7 +30,15 @@ import re
 from collections.abc import Iterable
 from datetime import datetime
 
-from monitoring.parsers._common import Unparsed, clean_lines, infer_start, parse_expiry
+from monitoring.parsers._common import (
+    Unparsed,
+    clean_lines,
+    infer_start,
+    parse_expiry,
+    parse_status_date,
+    split_license_files,
+)
+from monitoring.parsers.lmstat_i import parse_lmstat_i
 from monitoring.parsers.model import (
     Checkout,
     FeatureStatus,
@@ -43,9 +51,10 @@ from monitoring.parsers.model import (
     parse_flex_error,
 )
 
+__all__ = ["parse_lmstat", "parse_lmstat_i"]
+
 BORROW_LINGER_SECONDS = 24 * 3600
 
-_STATUS_DATE = re.compile(r"status on (\w{3}) (\d{1,2})/(\d{1,2})/(\d{4}) (\d{1,2}):(\d{2})")
 _SERVER_UP = re.compile(r"^([^\s:]+): license server UP(?: \((MASTER)\))?(?: v(\S+))?\s*$")
 _NAMED_TEXT = re.compile(r"^([^\s:]+):\s+(.+)$")
 _VENDOR_UP = re.compile(r"^([^\s:]+): UP(?: v(\S+))?\s*$")
@@ -64,7 +73,6 @@ _LICENSES = re.compile(r",\s*(\d+) licenses?")
 _PID = re.compile(r",\s*PID: (\d+)")
 _LINGER = re.compile(r"\(linger: (\d+)(?:\s*/\s*(\d+))?\)")
 _RESERVATION = re.compile(r"^(\d+) RESERVATIONs? for (\S+) (.*?)\s*\(([^/)]*)/?([^)]*)\)\s*$")
-_LICENSE_PATH = re.compile(r"((?:[A-Za-z]:[\\/])?[^:]*)(?::|$)")
 _NOISE = ("[Detecting lmgrd processes...]", "lmstat v", "lmutil v")
 
 
@@ -77,21 +85,6 @@ def _split_user(prefix: str) -> tuple[str, str, str]:
     while len(parts) < 3:
         parts.append("")
     return parts[0], parts[1], parts[2].strip()
-
-
-def split_license_files(text: str) -> list[str]:
-    """``path1:path2:`` where Windows paths carry their own ``C:\\``."""
-    return [p.strip() for p in _LICENSE_PATH.findall(text) if p.strip()]
-
-
-def parse_status_date(text: str) -> datetime | None:
-    match = _STATUS_DATE.search(text)
-    if match is None:
-        return None
-    try:
-        return datetime(int(match[4]), int(match[2]), int(match[3]), int(match[5]), int(match[6]))
-    except ValueError:
-        return None
 
 
 class _Feature:
