@@ -62,9 +62,9 @@ import re
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
 
-from monitoring.parsers._common import MONTHS, decode_line
+from monitoring.parsers._common import MONTHS
 from monitoring.parsers.model import MAX_UNPARSED_EXAMPLES
 
 OUT = "OUT"
@@ -85,9 +85,12 @@ MAX_PENDING = 100_000
 #: A step back in time larger than this means the day changed.
 ROLLOVER_THRESHOLD_SECONDS = 3600
 
-_LINE = re.compile(r" ?(\d{1,2}):(\d\d):(\d\d) \(([^)]+)\)(?: (.*))?$")
+_FAST = re.compile(
+    r" ?(\d{1,2}:\d\d:\d\d) \(([^)]+)\) "
+    r'(OUT|IN|DENIED|QUEUED|DEQUEUED|UNSUPPORTED): "([^"]*)" ?(.*)$'
+)
+_LINE = re.compile(r" ?(\d{1,2}:\d\d:\d\d) \(([^)]+)\)(?: (.*))?$")
 _TIMELIKE = re.compile(r"\s?\d{1,2}:\d")
-_EVENT = re.compile(r'(OUT|IN|DENIED|QUEUED|DEQUEUED|UNSUPPORTED): "([^"]*)" ?(.*)$')
 _HOSTID = re.compile(r"\(([^)]*)\) (.*)$")
 _US_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 _STARTED_ON = re.compile(r"Licensing \(.*\) started on .*\((\d{1,2})/(\d{1,2})/(\d{4})\)\s*$")
@@ -97,11 +100,11 @@ _VENDOR_SHUTDOWN = re.compile(r"Shutting down (\S+) pid=")
 _VENDOR_EXITED = re.compile(r"(\S+) exited with status")
 _LICENSES = re.compile(r"(\d+) licenses?")
 _EVENT_PREFIXES = ("OUT:", "IN:", "DENIED:", "QUEUED:", "DEQUEUED:", "UNSUPPORTED:")
+_INACTIVE_FLAGS = {"INACTIVE": "inactive", "SHUTDOWN": "shutdown"}
 _LIFECYCLE_PREFIXES = ("FlexNet Licensing (", "FLEXnet Licensing (", "Server's System Date")
 
 
-@dataclass(frozen=True, slots=True)
-class LogRecord:
+class LogRecord(NamedTuple):
     """One event of a debug log. ``at`` is naive server-local time (``None``: no date known)."""
 
     kind: str
@@ -144,15 +147,18 @@ class LogParserState:
         return cls(**data)
 
 
-class _Pending:
-    """A record waiting for a date: its fields, time of day and day offset."""
+#: Seconds since midnight by clock text, filled as times are met (at most 122,400 keys):
+#: a dictionary hit is several times cheaper than three int() calls.
+_SECONDS: dict[str, int] = {}
 
-    __slots__ = ("days", "fields", "seconds")
 
-    def __init__(self, fields: list, seconds: int, days: int) -> None:
-        self.fields = fields
-        self.seconds = seconds
-        self.days = days
+def _seconds(clock: str) -> int | None:
+    """Seconds since midnight of ``H:MM:SS`` (cached); None when impossible (``25:61:00``)."""
+    hours, minutes, seconds = (int(part) for part in clock.split(":"))
+    if hours > 23 or minutes > 59 or seconds > 59:
+        return None
+    value = _SECONDS[clock] = hours * 3600 + minutes * 60 + seconds
+    return value
 
 
 def _groups(text: str) -> list[str]:
@@ -177,10 +183,11 @@ class LogParser:
 
     def __init__(self, state: LogParserState | None = None) -> None:
         state = state or LogParserState()
-        self._date = date.fromisoformat(state.current_date) if state.current_date else None
-        self._midnight = (
-            datetime(self._date.year, self._date.month, self._date.day) if self._date else None
-        )
+        self._date: date | None = None
+        self._midnight: datetime | None = None
+        self._cached = (-1, None)
+        if state.current_date:
+            self._set_date(date.fromisoformat(state.current_date))
         self._last = state.last_seconds
         self._line_no = state.line_no
         self._rollovers = state.rollovers
@@ -190,7 +197,8 @@ class LogParser:
         self._counts = dict(state.counts)
         self._vendors = set(state.vendors_started)
         self._examples = [list(e) for e in state.malformed_examples]
-        self._pending: list[_Pending] = []
+        #: (record, time of day, day offset) waiting for the first date anchor
+        self._pending: list[tuple[LogRecord, int, int]] = []
         self._days = 0  # rollovers seen while the date is unknown
 
     # -- public ----------------------------------------------------------------------
@@ -209,45 +217,62 @@ class LogParser:
             malformed_examples=[list(e) for e in self._examples],
         )
 
+    @property
+    def malformed_examples(self) -> list[tuple[int, str]]:
+        return [(n, text) for n, text in self._examples]
+
     def feed(self, line: str | bytes, offset: int = 0) -> list[LogRecord]:
         """Parse one line (``offset``: byte offset of its start) into released records."""
         self._line_no += 1
         if line.__class__ is bytes:
-            line = decode_line(line)
+            try:
+                line = line.decode()
+            except UnicodeDecodeError:
+                line = line.decode("latin-1")
         line = line.rstrip("\r\n")
         if line[:1] == "\ufeff":
             line = line[1:]
-        match = _LINE.match(line)
-        if match is None:
-            if _TIMELIKE.match(line):
+        match = _FAST.match(line)
+        if match is not None:
+            clock, daemon, kind, feature, rest = match.groups()
+        else:
+            match = _LINE.match(line)
+            if match is None:
+                if _TIMELIKE.match(line):
+                    self._bad(line)
+                elif line.strip():
+                    self._untimed += 1
+                return []
+            clock, daemon, message = match.groups()
+            kind = None
+        now = _SECONDS.get(clock)
+        if now is None:
+            now = _seconds(clock)
+            if now is None:
                 self._bad(line)
-            elif line.strip():
-                self._untimed += 1
-            return []
-        hours, minutes, seconds, daemon, message = match.groups()
-        hours, minutes, seconds = int(hours), int(minutes), int(seconds)
-        if hours > 23 or minutes > 59 or seconds > 59:
-            self._bad(line)
-            return []
-        now = hours * 3600 + minutes * 60 + seconds
+                return []
         if self._last is not None and now < self._last - ROLLOVER_THRESHOLD_SECONDS:
             self._rollover()
         self._last = now
-        if not message:
+        if kind is not None:
+            record = self._event(kind, now, daemon, feature, rest, line, offset)
+        elif message:
+            record = self._message(now, daemon, message, line, offset)
+        else:
+            record = None
+        if record is not None:
+            self._counts[record.kind] = self._counts.get(record.kind, 0) + 1
+        if self._pending:
+            return self._queue(record, now)
+        if record is None:
             return []
-        fields = self._message(daemon, message, line, offset)
-        if self._pending and self._midnight is not None:
-            released = self._release()
-            if fields is not None:
-                released += self._emit(fields, now)
-            return released
-        if fields is None:
-            return []
-        return self._emit(fields, now)
+        if record.at is None:
+            return self._queue(record, now)
+        return [record]
 
     def finish(self) -> list[LogRecord]:
         """At end of input: release records still waiting for a date, undated."""
-        released = [self._build(p.fields, None) for p in self._pending]
+        released = [record for record, _, _ in self._pending]
         self._pending = []
         return released
 
@@ -270,11 +295,17 @@ class LogParser:
         if rest:
             yield rest, offset
 
-    @property
-    def malformed_examples(self) -> list[tuple[int, str]]:
-        return [(n, text) for n, text in self._examples]
-
     # -- dates -----------------------------------------------------------------------
+    def _at(self, now: int) -> datetime | None:
+        cached_now, cached_at = self._cached
+        if now == cached_now:
+            return cached_at
+        if self._midnight is None:
+            return None
+        at = self._midnight + timedelta(seconds=now)
+        self._cached = (now, at)
+        return at
+
     def _rollover(self) -> None:
         self._rollovers += 1
         if self._date is None:
@@ -285,6 +316,7 @@ class LogParser:
     def _set_date(self, day: date) -> None:
         self._date = day
         self._midnight = datetime(day.year, day.month, day.day)
+        self._cached = (-1, None)
 
     def _anchor(self, day: date | None) -> bool:
         """Resynchronise on a date printed in the log; True when it disagreed."""
@@ -296,85 +328,42 @@ class LogParser:
         self._set_date(day)
         return disagreed
 
+    def _queue(self, record: LogRecord | None, now: int) -> list[LogRecord]:
+        """Hold undated records; once a date is known, date them back and release them."""
+        if record is not None:
+            self._pending.append((record, now, self._days))
+        if self._midnight is None:
+            if len(self._pending) >= MAX_PENDING:
+                return self.finish()
+            return []
+        released = []
+        for pending, seconds, days in self._pending:
+            if pending.at is None:
+                day = self._midnight - timedelta(days=self._days - days)
+                pending = pending._replace(at=day + timedelta(seconds=seconds))
+            released.append(pending)
+        self._pending = []
+        self._days = 0
+        return released
+
     # -- messages --------------------------------------------------------------------
-    def _message(self, daemon: str, message: str, line: str, offset: int) -> list | None:
-        """Record fields (without date) for one timed message, or None for noise."""
-        head = message[:3]
-        if head in ("OUT", "IN:", "DEN", "QUE", "DEQ", "UNS") and message.startswith(
-            _EVENT_PREFIXES
-        ):
-            return self._event(daemon, message, line, offset)
-        if head == "TIM" and message.startswith("TIMESTAMP "):
-            found = _US_DATE.search(message)
-            day = _date_or_none(found[3], found[1], found[2]) if found else None
-            if day is None:
-                self._bad(line)
-                return None
-            flags = ("resync",) if self._anchor(day) else ()
-            return [TIMESTAMP, daemon, None, None, None, 1, None, flags, line, offset, None]
-        if head == "EXP" and message.startswith("EXPIRED:"):
-            feature = message[8:].strip()
-            return [EXPIRED, daemon, feature, None, None, 1, None, (), line, offset, None]
-        return self._lifecycle(daemon, message, line, offset)
-
-    def _lifecycle(self, daemon: str, message: str, line: str, offset: int) -> list | None:
-        if message.startswith(_LIFECYCLE_PREFIXES) or "Start-Date:" in message:
-            started = _STARTED_ON.search(message)
-            if started is not None:
-                flags = (
-                    ("resync",)
-                    if self._anchor(_date_or_none(started[3], started[1], started[2]))
-                    else ()
-                )
-                self._vendors.clear()
-                return [DAEMON_START, daemon, None, None, None, 1, None, flags, line, offset,
-                        None]  # fmt: skip
-            found = _LONG_DATE.search(message)
-            if found is not None:
-                month = MONTHS.get(found[1].lower())
-                self._anchor(_date_or_none(found[3], month, found[2]) if month else None)
-            return None
-        if message.startswith("Started ") and daemon == "lmgrd":
-            found = _VENDOR_STARTED.match(message)
-            if found is None:
-                return None
-            vendor = found[1]
-            kind = DAEMON_RESTART if vendor in self._vendors else DAEMON_START
-            self._vendors.add(vendor)
-            detail = message[found.end() - 1 :]
-            return [kind, vendor, None, None, None, 1, None, (), line, offset, detail]
-        if message.startswith("SHUTDOWN request"):
-            return [DAEMON_STOP, daemon, None, None, None, 1, message, ("request",), line,
-                    offset, None]  # fmt: skip
-        if message.startswith("EXITING DUE TO SIGNAL"):
-            return [DAEMON_STOP, daemon, None, None, None, 1, message, (), line, offset, None]
-        if message.startswith("Shutting down ") or " exited with status" in message:
-            found = _VENDOR_SHUTDOWN.match(message) or _VENDOR_EXITED.match(message)
-            if found is None:
-                return None
-            self._vendors.discard(found[1])
-            return [DAEMON_STOP, found[1], None, None, None, 1, message, (), line, offset, None]
-        if message.startswith("Rereading license file"):
-            return [REREAD, daemon, None, None, None, 1, message, (), line, offset, None]
-        return None
-
-    def _event(self, daemon: str, message: str, line: str, offset: int) -> list | None:
-        match = _EVENT.match(message)
-        if match is None:
-            self._bad(line)
-            return None
-        kind, feature, rest = match.groups()
+    def _event(
+        self, kind: str, now: int, daemon: str, feature: str, rest: str, line: str, offset: int
+    ) -> LogRecord | None:
         detail = None
         if kind == UNSUPPORTED:
             hostid = _HOSTID.match(rest)
             if hostid is not None:
                 detail, rest = hostid[1], hostid[2]
-        cut = len(rest)
-        for marker in ("  (", " ["):
-            found = rest.find(marker)
-            if found != -1 and found < cut:
-                cut = found
-        who = rest[:cut].strip()
+        if "(" not in rest and "[" not in rest:
+            who, tail = rest.strip(), ""
+        else:
+            cut = len(rest)
+            for marker in ("  (", " ["):
+                found = rest.find(marker)
+                if found != -1 and found < cut:
+                    cut = found
+            who, tail = rest[:cut].strip(), rest[cut:]
         if not who:
             self._bad(line)
             return None
@@ -384,51 +373,92 @@ class LogParser:
         licenses = 1
         reason = None
         flags: tuple[str, ...] = ()
-        tail = rest[cut:]
-        if tail.strip():
+        if tail:
             for group in _groups(tail):
                 inner = group[1:-1].strip()
                 if group[0] == "[":
                     detail = inner
-                elif inner in ("INACTIVE", "SHUTDOWN"):
-                    flags += (inner.lower(),)
+                elif inner in _INACTIVE_FLAGS:
+                    flags += (_INACTIVE_FLAGS[inner],)
                 elif (count := _LICENSES.fullmatch(inner)) is not None:
                     licenses = int(count[1])
                 else:
                     reason = inner
-        return [kind, daemon, feature, user, host, licenses, reason, flags, line, offset, detail]
-
-    # -- output ----------------------------------------------------------------------
-    def _emit(self, fields: list, now: int) -> list[LogRecord]:
-        kind = fields[0]
-        self._counts[kind] = self._counts.get(kind, 0) + 1
-        fields.append(self._line_no)
-        if self._midnight is None:
-            self._pending.append(_Pending(fields, now, self._days))
-            if len(self._pending) >= MAX_PENDING:
-                return self.finish()
-            return []
-        return [self._build(fields, self._midnight + timedelta(seconds=now))]
-
-    def _release(self) -> list[LogRecord]:
-        """Date the records that waited for the first anchor, counting back the rollovers."""
-        released = []
-        for pending in self._pending:
-            day = self._midnight - timedelta(days=self._days - pending.days)
-            released.append(self._build(pending.fields, day + timedelta(seconds=pending.seconds)))
-        self._pending = []
-        self._days = 0
-        return released
-
-    @staticmethod
-    def _build(fields: list, at: datetime | None) -> LogRecord:
-        kind, daemon, feature, user, host, licenses, reason, flags, raw, offset, detail, line_no = (
-            fields
-        )
         return LogRecord(
-            kind, at, daemon, feature, user, host, licenses, reason, flags, raw, line_no,
-            offset, detail,
+            kind, self._at(now), daemon, feature, user, host, licenses, reason, flags, line,
+            self._line_no, offset, detail,
         )  # fmt: skip
+
+    def _record(
+        self, kind: str, now: int, daemon: str, line: str, offset: int, **fields
+    ) -> LogRecord:
+        return LogRecord(
+            kind, self._at(now), daemon, raw=line, line_no=self._line_no, offset=offset, **fields
+        )
+
+    def _message(
+        self, now: int, daemon: str, message: str, line: str, offset: int
+    ) -> LogRecord | None:
+        """The record of a timed non-checkout message, or None for noise."""
+        if message.startswith("TIMESTAMP "):
+            found = _US_DATE.search(message)
+            day = _date_or_none(found[3], found[1], found[2]) if found else None
+            if day is None:
+                self._bad(line)
+                return None
+            flags = ("resync",) if self._anchor(day) else ()
+            return self._record(TIMESTAMP, now, daemon, line, offset, flags=flags)
+        if message.startswith("EXPIRED:"):
+            return self._record(EXPIRED, now, daemon, line, offset, feature=message[8:].strip())
+        if message.startswith(_EVENT_PREFIXES):
+            self._bad(line)  # an event prefix without its quoted feature
+            return None
+        if message.startswith(_LIFECYCLE_PREFIXES) or "Start-Date:" in message:
+            return self._startup(now, daemon, message, line, offset)
+        return self._lifecycle(now, daemon, message, line, offset)
+
+    def _startup(
+        self, now: int, daemon: str, message: str, line: str, offset: int
+    ) -> LogRecord | None:
+        started = _STARTED_ON.search(message)
+        if started is not None:
+            day = _date_or_none(started[3], started[1], started[2])
+            flags = ("resync",) if self._anchor(day) else ()
+            self._vendors.clear()
+            return self._record(DAEMON_START, now, daemon, line, offset, flags=flags)
+        found = _LONG_DATE.search(message)
+        if found is not None:
+            month = MONTHS.get(found[1].lower())
+            self._anchor(_date_or_none(found[3], month, found[2]) if month else None)
+        return None
+
+    def _lifecycle(
+        self, now: int, daemon: str, message: str, line: str, offset: int
+    ) -> LogRecord | None:
+        if message.startswith("Started ") and daemon == "lmgrd":
+            found = _VENDOR_STARTED.match(message)
+            if found is None:
+                return None
+            vendor = found[1]
+            kind = DAEMON_RESTART if vendor in self._vendors else DAEMON_START
+            self._vendors.add(vendor)
+            detail = message[found.end() - 1 :]
+            return self._record(kind, now, vendor, line, offset, detail=detail)
+        if message.startswith("SHUTDOWN request"):
+            return self._record(
+                DAEMON_STOP, now, daemon, line, offset, reason=message, flags=("request",)
+            )
+        if message.startswith("EXITING DUE TO SIGNAL"):
+            return self._record(DAEMON_STOP, now, daemon, line, offset, reason=message)
+        if message.startswith("Shutting down ") or " exited with status" in message:
+            found = _VENDOR_SHUTDOWN.match(message) or _VENDOR_EXITED.match(message)
+            if found is None:
+                return None
+            self._vendors.discard(found[1])
+            return self._record(DAEMON_STOP, now, found[1], line, offset, reason=message)
+        if message.startswith("Rereading license file"):
+            return self._record(REREAD, now, daemon, line, offset, reason=message)
+        return None
 
     def _bad(self, line: str) -> None:
         self._malformed += 1
