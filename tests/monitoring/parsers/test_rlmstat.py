@@ -113,7 +113,9 @@ CORPUS = {
     "omnivector-solutions__license-manager__conftest_rlm_output": (
         5, 3, 93, 1092, 93, 1, 1, datetime(2021, 11, 3, 12, 48, 38), 0,
     ),
-    "omnivector-solutions__license-manager__conftest_rlm_output_bad": (0, 0, 0, 0, 0, 0, 0, None, 0),
+    "omnivector-solutions__license-manager__conftest_rlm_output_bad": (
+        0, 0, 0, 0, 0, 0, 0, None, 0,
+    ),
     "omnivector-solutions__license-manager__conftest_rlm_output_no_licenses": (
         5, 0, 0, 1092, 0, 1, 1, datetime(2021, 11, 8, 16, 1, 29), 0,
     ),
