@@ -261,6 +261,8 @@ def render_rlmstat(report: StatusReport) -> str:
             "",
         ]
     for vendor in report.vendors:
+        if not vendor.up:
+            continue
         where = f"{vendor.host} (port {vendor.port})"
         mine = [
             f
