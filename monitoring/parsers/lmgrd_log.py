@@ -147,18 +147,19 @@ class LogParserState:
         return cls(**data)
 
 
-#: Seconds since midnight by clock text, filled as times are met (at most 122,400 keys):
-#: a dictionary hit is several times cheaper than three int() calls.
-_SECONDS: dict[str, int] = {}
+#: (seconds since midnight, same as timedelta) by clock text, filled as times are met (at
+#: most 122,400 keys): a dictionary hit is several times cheaper than parsing the text.
+_CLOCKS: dict[str, tuple[int, timedelta]] = {}
 
 
-def _seconds(clock: str) -> int | None:
-    """Seconds since midnight of ``H:MM:SS`` (cached); None when impossible (``25:61:00``)."""
+def _clock(clock: str) -> tuple[int, timedelta] | None:
+    """Time of day of ``H:MM:SS`` (cached); None when impossible (``25:61:00``)."""
     hours, minutes, seconds = (int(part) for part in clock.split(":"))
     if hours > 23 or minutes > 59 or seconds > 59:
         return None
-    value = _SECONDS[clock] = hours * 3600 + minutes * 60 + seconds
-    return value
+    value = hours * 3600 + minutes * 60 + seconds
+    entry = _CLOCKS[clock] = (value, timedelta(seconds=value))
+    return entry
 
 
 def _groups(text: str) -> list[str]:
@@ -185,7 +186,6 @@ class LogParser:
         state = state or LogParserState()
         self._date: date | None = None
         self._midnight: datetime | None = None
-        self._cached = (-1, None)
         if state.current_date:
             self._set_date(date.fromisoformat(state.current_date))
         self._last = state.last_seconds
@@ -245,19 +245,19 @@ class LogParser:
                 return []
             clock, daemon, message = match.groups()
             kind = None
-        now = _SECONDS.get(clock)
-        if now is None:
-            now = _seconds(clock)
-            if now is None:
-                self._bad(line)
-                return []
+        entry = _CLOCKS.get(clock) or _clock(clock)
+        if entry is None:
+            self._bad(line)
+            return []
+        now, since_midnight = entry
         if self._last is not None and now < self._last - ROLLOVER_THRESHOLD_SECONDS:
             self._rollover()
         self._last = now
         if kind is not None:
-            record = self._event(kind, now, daemon, feature, rest, line, offset)
+            at = None if self._midnight is None else self._midnight + since_midnight
+            record = self._event(kind, at, daemon, feature, rest, line, offset)
         elif message:
-            record = self._message(now, daemon, message, line, offset)
+            record = self._message(since_midnight, daemon, message, line, offset)
         else:
             record = None
         if record is not None:
@@ -296,16 +296,6 @@ class LogParser:
             yield rest, offset
 
     # -- dates -----------------------------------------------------------------------
-    def _at(self, now: int) -> datetime | None:
-        cached_now, cached_at = self._cached
-        if now == cached_now:
-            return cached_at
-        if self._midnight is None:
-            return None
-        at = self._midnight + timedelta(seconds=now)
-        self._cached = (now, at)
-        return at
-
     def _rollover(self) -> None:
         self._rollovers += 1
         if self._date is None:
@@ -316,7 +306,6 @@ class LogParser:
     def _set_date(self, day: date) -> None:
         self._date = day
         self._midnight = datetime(day.year, day.month, day.day)
-        self._cached = (-1, None)
 
     def _anchor(self, day: date | None) -> bool:
         """Resynchronise on a date printed in the log; True when it disagreed."""
@@ -348,7 +337,14 @@ class LogParser:
 
     # -- messages --------------------------------------------------------------------
     def _event(
-        self, kind: str, now: int, daemon: str, feature: str, rest: str, line: str, offset: int
+        self,
+        kind: str,
+        at: datetime | None,
+        daemon: str,
+        feature: str,
+        rest: str,
+        line: str,
+        offset: int,
     ) -> LogRecord | None:
         detail = None
         if kind == UNSUPPORTED:
@@ -385,19 +381,19 @@ class LogParser:
                 else:
                     reason = inner
         return LogRecord(
-            kind, self._at(now), daemon, feature, user, host, licenses, reason, flags, line,
+            kind, at, daemon, feature, user, host, licenses, reason, flags, line,
             self._line_no, offset, detail,
         )  # fmt: skip
 
     def _record(
-        self, kind: str, now: int, daemon: str, line: str, offset: int, **fields
+        self, kind: str, now: timedelta, daemon: str, line: str, offset: int, **fields
     ) -> LogRecord:
-        return LogRecord(
-            kind, self._at(now), daemon, raw=line, line_no=self._line_no, offset=offset, **fields
-        )
+        """A record at time of day ``now`` of the current date (after any anchor on the line)."""
+        at = None if self._midnight is None else self._midnight + now
+        return LogRecord(kind, at, daemon, raw=line, line_no=self._line_no, offset=offset, **fields)
 
     def _message(
-        self, now: int, daemon: str, message: str, line: str, offset: int
+        self, now: timedelta, daemon: str, message: str, line: str, offset: int
     ) -> LogRecord | None:
         """The record of a timed non-checkout message, or None for noise."""
         if message.startswith("TIMESTAMP "):
@@ -418,7 +414,7 @@ class LogParser:
         return self._lifecycle(now, daemon, message, line, offset)
 
     def _startup(
-        self, now: int, daemon: str, message: str, line: str, offset: int
+        self, now: timedelta, daemon: str, message: str, line: str, offset: int
     ) -> LogRecord | None:
         started = _STARTED_ON.search(message)
         if started is not None:
@@ -433,7 +429,7 @@ class LogParser:
         return None
 
     def _lifecycle(
-        self, now: int, daemon: str, message: str, line: str, offset: int
+        self, now: timedelta, daemon: str, message: str, line: str, offset: int
     ) -> LogRecord | None:
         if message.startswith("Started ") and daemon == "lmgrd":
             found = _VENDOR_STARTED.match(message)
