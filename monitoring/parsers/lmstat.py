@@ -129,6 +129,8 @@ class _LmstatParser:
         self.pending_daemons: list[str] = []
         self.section_vendor: str | None = None
         self.feature: _Feature | None = None
+        #: start stamp text -> datetime; many checkouts share a minute
+        self.starts: dict[tuple[str, ...], datetime | None] = {}
 
     # -- structure -------------------------------------------------------------------
     def _close_feature(self) -> None:
@@ -328,13 +330,17 @@ class _LmstatParser:
         start = _START.match(rest)
         if start is None:
             return False
-        weekday, month, day, hour, minute, suffix = start.groups()
-        started_at = infer_start(
-            int(month), int(day), int(hour), int(minute), weekday, self.status_time or self.now
-        )
-        licenses = _LICENSES.search(suffix)
-        pid = _PID.search(suffix)
-        linger = _LINGER.search(suffix)
+        stamp = start.group(1, 2, 3, 4, 5)
+        started_at = self.starts.get(stamp)
+        if started_at is None:
+            weekday, month, day, hour, minute = stamp
+            started_at = self.starts[stamp] = infer_start(
+                int(month), int(day), int(hour), int(minute), weekday, self.status_time or self.now
+            )
+        suffix = start[6]
+        licenses = _LICENSES.search(suffix) if suffix else None
+        pid = _PID.search(suffix) if suffix else None
+        linger = _LINGER.search(suffix) if suffix else None
         linger_seconds = int(linger[1]) if linger else None
         remaining = int(linger[2]) if linger and linger[2] else None
         self.feature.checkouts.append(
