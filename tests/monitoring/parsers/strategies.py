@@ -18,6 +18,8 @@ from monitoring.parsers.model import (
 )
 
 token = st.text("abcdefghijkLMNOPQRSTxyz0123456789_-.", min_size=1, max_size=12)
+#: daemon / ISV names: a letter first, like real ones ("-----" would be a separator line)
+daemon_name = st.from_regex(r"\A[a-zA-Z][a-zA-Z0-9_]{0,10}\Z").filter(lambda n: n != "rlm")
 display = st.one_of(st.just(""), st.text("abcXYZ019_-.:/", min_size=1, max_size=12))
 version = st.from_regex(r"\A[0-9]{1,4}(\.[0-9]{1,4}){0,2}\Z")
 hex_handle = st.text("0123456789abcdef", min_size=1, max_size=4)
@@ -56,7 +58,7 @@ def lmstat_reports(draw):
     vendors = [
         VendorDaemon(name=name, up=up, version=draw(version) if up else None,
                      error=None if up else VENDOR_DOWN, host=hosts[0])
-        for name in draw(st.lists(token, min_size=1, max_size=3, unique=True))
+        for name in draw(st.lists(daemon_name, min_size=1, max_size=3, unique=True))
         for up in [draw(st.booleans())]
     ]  # fmt: skip
     features = []
@@ -138,7 +140,7 @@ def rlmstat_reports(draw):
     vendors = [
         VendorDaemon(name=name, up=up, version=draw(version) if up else None,
                      host=host if up else None, port=draw(st.integers(1, 65535)))
-        for name in draw(st.lists(token, min_size=1, max_size=3, unique=True))
+        for name in draw(st.lists(daemon_name, min_size=1, max_size=3, unique=True))
         for up in [draw(st.booleans())]
     ]  # fmt: skip
     features = []
