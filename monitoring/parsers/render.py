@@ -148,13 +148,16 @@ def render_lmstat(report: StatusReport) -> str:
     if servers:
         addresses = [f"{s.port}@{s.host}" if s.port is not None else s.host for s in servers]
         lines.append(f"License server status: {','.join(addresses)}")
-        files = "".join(f"{path}:" for path in report.license_files)
-        lines += [f"    License file(s) on {servers[0].host}: {files}", ""]
+        if report.license_files:
+            files = "".join(f"{path}:" for path in report.license_files)
+            lines.append(f"    License file(s) on {servers[0].host}: {files}")
+        lines.append("")
         lines += [_server_line(s) for s in servers]
         lines.append("")
     master = next((s.host for s in servers if s.is_master), servers[0].host if servers else "")
     vendors = report.vendors
-    lines += [f"Vendor daemon status (on {vendors[0].host if vendors else master}):", ""]
+    vendor_host = vendors[0].host if vendors and vendors[0].host else master
+    lines += [f"Vendor daemon status (on {vendor_host}):", ""]
     names = {v.name for v in vendors}
     for vendor in vendors:
         lines += [_vendor_line(vendor), "", "Feature usage info:", ""]
