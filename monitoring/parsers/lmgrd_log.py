@@ -60,25 +60,51 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
-from typing import BinaryIO, NamedTuple
+from typing import BinaryIO
 
 from monitoring.parsers._common import MONTHS
+from monitoring.parsers.log_records import (
+    DAEMON_RESTART,
+    DAEMON_START,
+    DAEMON_STOP,
+    DENIED,
+    DEQUEUED,
+    EXPIRED,
+    IN,
+    KINDS,
+    OUT,
+    QUEUED,
+    REREAD,
+    TIMESTAMP,
+    UNSUPPORTED,
+    LogParserState,
+    LogRecord,
+    parse_event,
+)
 from monitoring.parsers.model import MAX_UNPARSED_EXAMPLES
 
-OUT = "OUT"
-IN = "IN"
-DENIED = "DENIED"
-QUEUED = "QUEUED"
-DEQUEUED = "DEQUEUED"
-UNSUPPORTED = "UNSUPPORTED"
-EXPIRED = "EXPIRED"
-DAEMON_START = "DAEMON_START"
-DAEMON_STOP = "DAEMON_STOP"
-DAEMON_RESTART = "DAEMON_RESTART"
-REREAD = "REREAD"
-TIMESTAMP = "TIMESTAMP"
+__all__ = [
+    "DAEMON_RESTART",
+    "DAEMON_START",
+    "DAEMON_STOP",
+    "DENIED",
+    "DEQUEUED",
+    "EXPIRED",
+    "IN",
+    "KINDS",
+    "MAX_PENDING",
+    "OUT",
+    "QUEUED",
+    "REREAD",
+    "TIMESTAMP",
+    "UNSUPPORTED",
+    "LogParser",
+    "LogParserState",
+    "LogRecord",
+    "parse_event",
+    "parse_log",
+]
 
 #: Records kept waiting for the first date anchor before being released undated.
 MAX_PENDING = 100_000
@@ -91,60 +117,14 @@ _FAST = re.compile(
 )
 _LINE = re.compile(r" ?(\d{1,2}:\d\d:\d\d) \(([^)]+)\)(?: (.*))?$")
 _TIMELIKE = re.compile(r"\s?\d{1,2}:\d")
-_HOSTID = re.compile(r"\(([^)]*)\) (.*)$")
 _US_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 _STARTED_ON = re.compile(r"Licensing \(.*\) started on .*\((\d{1,2})/(\d{1,2})/(\d{4})\)\s*$")
 _LONG_DATE = re.compile(r"(?:Date and Time|Start-Date): \w{3} (\w{3}) +(\d{1,2}) (\d{4}) ")
 _VENDOR_STARTED = re.compile(r"Started (\S+) \(")
 _VENDOR_SHUTDOWN = re.compile(r"Shutting down (\S+) pid=")
 _VENDOR_EXITED = re.compile(r"(\S+) exited with status")
-_LICENSES = re.compile(r"(\d+) licenses?")
 _EVENT_PREFIXES = ("OUT:", "IN:", "DENIED:", "QUEUED:", "DEQUEUED:", "UNSUPPORTED:")
-_INACTIVE_FLAGS = {"INACTIVE": "inactive", "SHUTDOWN": "shutdown"}
 _LIFECYCLE_PREFIXES = ("FlexNet Licensing (", "FLEXnet Licensing (", "Server's System Date")
-
-
-class LogRecord(NamedTuple):
-    """One event of a debug log. ``at`` is naive server-local time (``None``: no date known)."""
-
-    kind: str
-    at: datetime | None
-    daemon: str
-    feature: str | None = None
-    user: str | None = None
-    host: str | None = None
-    licenses: int = 1
-    reason: str | None = None
-    flags: tuple[str, ...] = ()
-    raw: str = ""
-    line_no: int = 0
-    #: Byte offset of the start of the line in the file (a stable fingerprint part).
-    offset: int = 0
-    #: ``[PKG:COMPONENT]`` of an OUT/IN, the host id of UNSUPPORTED, the pid text of starts.
-    detail: str | None = None
-
-
-@dataclass(slots=True)
-class LogParserState:
-    """Where a parse stands; ``to_dict()`` is JSON-serialisable."""
-
-    current_date: str | None = None  # ISO date
-    last_seconds: int | None = None  # time of day of the last timed line
-    line_no: int = 0
-    rollovers: int = 0
-    resyncs: int = 0
-    malformed: int = 0
-    untimed: int = 0
-    counts: dict[str, int] = field(default_factory=dict)
-    vendors_started: list[str] = field(default_factory=list)
-    malformed_examples: list[list] = field(default_factory=list)  # [line_no, text]
-
-    def to_dict(self) -> dict:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, data: dict) -> LogParserState:
-        return cls(**data)
 
 
 #: (seconds since midnight, same as timedelta) by clock text, filled as times are met (at
@@ -160,23 +140,6 @@ def _clock(clock: str) -> tuple[int, timedelta] | None:
     value = hours * 3600 + minutes * 60 + seconds
     entry = _CLOCKS[clock] = (value, timedelta(seconds=value))
     return entry
-
-
-def _groups(text: str) -> list[str]:
-    """Top-level ``(...)`` and ``[...]`` groups of ``text``, brackets kept."""
-    groups = []
-    depth = 0
-    start = 0
-    for index, char in enumerate(text):
-        if char in "([":
-            if depth == 0:
-                start = index
-            depth += 1
-        elif char in ")]" and depth:
-            depth -= 1
-            if depth == 0:
-                groups.append(text[start : index + 1])
-    return groups
 
 
 class LogParser:
@@ -255,7 +218,9 @@ class LogParser:
         self._last = now
         if kind is not None:
             at = None if self._midnight is None else self._midnight + since_midnight
-            record = self._event(kind, at, daemon, feature, rest, line, offset)
+            record = parse_event(kind, at, daemon, feature, rest, line, self._line_no, offset)
+            if record is None:
+                self._bad(line)
         elif message:
             record = self._message(since_midnight, daemon, message, line, offset)
         else:
@@ -336,55 +301,6 @@ class LogParser:
         return released
 
     # -- messages --------------------------------------------------------------------
-    def _event(
-        self,
-        kind: str,
-        at: datetime | None,
-        daemon: str,
-        feature: str,
-        rest: str,
-        line: str,
-        offset: int,
-    ) -> LogRecord | None:
-        detail = None
-        if kind == UNSUPPORTED:
-            hostid = _HOSTID.match(rest)
-            if hostid is not None:
-                detail, rest = hostid[1], hostid[2]
-        if "(" not in rest and "[" not in rest:
-            who, tail = rest.strip(), ""
-        else:
-            cut = len(rest)
-            for marker in ("  (", " ["):
-                found = rest.find(marker)
-                if found != -1 and found < cut:
-                    cut = found
-            who, tail = rest[:cut].strip(), rest[cut:]
-        if not who:
-            self._bad(line)
-            return None
-        user, at_sign, host = who.rpartition("@")
-        if not at_sign:
-            user, host = who, ""
-        licenses = 1
-        reason = None
-        flags: tuple[str, ...] = ()
-        if tail:
-            for group in _groups(tail):
-                inner = group[1:-1].strip()
-                if group[0] == "[":
-                    detail = inner
-                elif inner in _INACTIVE_FLAGS:
-                    flags += (_INACTIVE_FLAGS[inner],)
-                elif (count := _LICENSES.fullmatch(inner)) is not None:
-                    licenses = int(count[1])
-                else:
-                    reason = inner
-        return LogRecord(
-            kind, at, daemon, feature, user, host, licenses, reason, flags, line,
-            self._line_no, offset, detail,
-        )  # fmt: skip
-
     def _record(
         self, kind: str, now: timedelta, daemon: str, line: str, offset: int, **fields
     ) -> LogRecord:
