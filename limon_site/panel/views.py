@@ -3,13 +3,15 @@ from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from limon_site import api_keys, health, product_license
+from limon_site import api_keys, health, product_license, search
 from limon_site.api.authentication import client_ip, log_auth_failure
 from limon_site.errors import LimonError
 from limon_site.models import ApiKey, AuditEvent
 from limon_site.panel import ratelimit
 from limon_site.panel.access import staff_required
 from limon_site.panel.forms import ApiKeyForm, InstallLicenseForm
+
+NEW_KEY_SESSION = "panel:new_api_key"
 
 
 class LoginView(auth_views.LoginView):
@@ -65,23 +67,24 @@ def overview(request):
 
 @staff_required
 def api_key_list(request):
+    """Create (Post/Redirect/Get: the clear key is shown on the next page view only) and list."""
     form = ApiKeyForm(request.POST or None)
-    created_key = None
     if request.method == "POST" and form.is_valid():
-        key, created_key = api_keys.create_api_key(
+        key, clear = api_keys.create_api_key(
             name=form.cleaned_data["name"],
             scope=form.cleaned_data["scope"],
             expires_days=form.cleaned_data["expires_days"],
             created_by=request.user,
         )
+        request.session[NEW_KEY_SESSION] = clear
         messages.success(request, f"Key “{key.name}” created. Copy it now: it is shown only once.")
-        form = ApiKeyForm()
+        return redirect("panel:api-keys")
     return render(
         request,
         "limon_site/api_keys.html",
         {
             "form": form,
-            "created_key": created_key,
+            "created_key": request.session.pop(NEW_KEY_SESSION, None),
             "keys": ApiKey.objects.select_related("created_by"),
         },
     )
@@ -114,5 +117,28 @@ def product_license_page(request):
         {
             "license": product_license.current_status(),
             "form": form,
+        },
+    )
+
+
+@staff_required
+def search_page(request):
+    query = request.GET.get("q", "").strip()
+    result_type = request.GET.get("type") or None
+    try:
+        results = search.search(query, result_type=result_type, limit=search.MAX_LIMIT)
+    except LimonError as exc:
+        results, error = [], exc.message
+    else:
+        error = None
+    return render(
+        request,
+        "limon_site/search.html",
+        {
+            "query": query,
+            "results": results,
+            "error": error,
+            "types": search.result_types(),
+            "selected_type": result_type,
         },
     )
