@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_q",
     "limon_site",
+    "limon_site.webhooks",
     "monitoring",
     "licensing",
     "leads",
@@ -262,6 +263,12 @@ LIMON_EVALUATION_DAYS = env_int("LIMON_EVALUATION_DAYS", 30)
 # the private key; it is never in this repository.
 LIMON_LICENSE_PUBLIC_KEY = os.environ.get(
     "LIMON_LICENSE_PUBLIC_KEY", "bMBl9yXLGgiPhyPs0D9FajWP0G4EK4zXht3+vXnoVPU="
+)
+# Ed25519 key that signs the licensing client answers and offline license files (PEM in the
+# environment, or a file written by `manage.py create_signing_key`). Never in the repository.
+LIMON_SIGNING_KEY = os.environ.get("LIMON_SIGNING_KEY", "")
+LIMON_SIGNING_KEY_FILE = Path(
+    os.environ.get("LIMON_SIGNING_KEY_FILE", VAR_DIR / "licensing_signing_key.pem")
 )
 LIMON_CONFIG_FILE = Path(os.environ.get("LIMON_CONFIG_FILE", BASE_DIR / "config.yml"))
 

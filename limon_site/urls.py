@@ -41,6 +41,7 @@ platform_api = [
 
 urlpatterns = [
     *platform_api,
+    path("", include("limon_site.webhooks.api.urls")),
     path("panel/", include("limon_site.panel.urls")),
     path("django-admin/", admin.site.urls),
     path("", include("monitoring.urls")),
