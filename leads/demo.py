@@ -152,6 +152,8 @@ def seed(stdout=None) -> None:
                 services.change_status(institution=institution, status="lost", actor=ACTOR)
             elif step != "lost" and not (status == "lost" and step == "won"):
                 services.change_status(institution=institution, status=step, actor=ACTOR)
+        if status == "won" and index < 12:
+            services.convert_to_customer(institution=institution, actor=ACTOR)
         created += 1
     if stdout is not None:
         stdout.write(f"  {created} demo institutions created")

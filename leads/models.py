@@ -57,6 +57,15 @@ class Institution(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(default=timezone.now)
+    customer = models.OneToOneField(
+        "licensing.Customer",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="lead_institution",
+        help_text="The licensing customer this won lead was converted into.",
+    )
+    converted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["name", "country"]

@@ -17,6 +17,7 @@ urlpatterns = [
     path("leads/export", transfer.export, name="export"),
     path("leads/import", transfer.import_leads, name="import"),
     path("leads/<int:pk>", institutions.detail, name="detail"),
+    path("leads/<int:pk>/convert", institutions.convert, name="convert"),
     path("leads/<int:pk>/status", institutions.change_status, name="status"),
     path("leads/<int:pk>/activities", institutions.log_activity, name="log-activity"),
     path("leads/<int:pk>/contacts", contacts.add_contact, name="add-contact"),

@@ -115,6 +115,37 @@ class InstitutionStatusView(APIView):
 
 
 @extend_schema(tags=TAGS)
+class InstitutionConvertView(APIView):
+    api_scope = "admin"
+
+    @extend_schema(
+        request=None,
+        responses={201: s.ConversionSerializer, **errors(401, 403, 404, 409)},
+        description="Create a licensing customer from a won institution and its primary "
+        "contact (name, first e-mail and phone), link them and record a `conversion` activity. "
+        "409 `LEAD_NOT_WON` unless won; 409 `LEAD_ALREADY_CONVERTED` the second time.",
+    )
+    def post(self, request, pk: int):
+        institution = get_or_404(Institution, pk)
+        customer = services.convert_to_customer(institution=institution, actor=request.user)
+        institution.refresh_from_db()
+        return Response(
+            s.ConversionSerializer(
+                {
+                    "institution_id": institution.pk,
+                    "customer_id": customer.pk,
+                    "customer_name": customer.name,
+                    "email": customer.email,
+                    "phone": customer.phone,
+                    "contact_name": customer.contact_name,
+                    "converted_at": institution.converted_at,
+                }
+            ).data,
+            status=201,
+        )
+
+
+@extend_schema(tags=TAGS)
 class StatsView(APIView):
     api_scope = "admin"
 

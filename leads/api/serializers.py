@@ -60,6 +60,8 @@ class InstitutionSerializer(serializers.ModelSerializer):
             "next_follow_up",
             "tags",
             "contact_count",
+            "customer_id",
+            "converted_at",
             "created_at",
             "updated_at",
         ]
@@ -302,3 +304,13 @@ class StatsSerializer(serializers.Serializer):
     conversion_rate = serializers.FloatField(help_text="won ÷ (won + lost), percent, one decimal")
     by_type = CountsByTypeSerializer()
     by_status = CountsByStatusSerializer()
+
+
+class ConversionSerializer(serializers.Serializer):
+    institution_id = serializers.IntegerField()
+    customer_id = serializers.IntegerField()
+    customer_name = serializers.CharField()
+    email = serializers.CharField(allow_blank=True)
+    phone = serializers.CharField(allow_blank=True)
+    contact_name = serializers.CharField(allow_blank=True)
+    converted_at = serializers.DateTimeField()

@@ -19,6 +19,11 @@ urlpatterns = [
         institutions.InstitutionStatusView.as_view(),
         name="api-institution-status",
     ),
+    path(
+        "leads/api/institutions/<int:pk>/convert",
+        institutions.InstitutionConvertView.as_view(),
+        name="api-institution-convert",
+    ),
     path("leads/api/contacts", contacts.ContactListView.as_view(), name="api-contacts"),
     path(
         "leads/api/contacts/<int:pk>",

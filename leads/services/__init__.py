@@ -10,6 +10,7 @@ from leads.services.contacts import (
     update_contact,
     update_detail,
 )
+from leads.services.conversion import convert_to_customer
 from leads.services.institutions import (
     change_status,
     create_institution,
@@ -22,6 +23,7 @@ __all__ = [
     "add_detail",
     "add_note",
     "change_status",
+    "convert_to_customer",
     "create_contact",
     "create_institution",
     "delete_contact",

@@ -169,7 +169,7 @@ def update_institution(
 
 
 def _guard_converted(institution: Institution, old_status: str) -> None:
-    customer_id = getattr(institution, "customer_id", None)
+    customer_id = institution.customer_id
     if customer_id and old_status == PipelineStatus.WON and institution.status != old_status:
         raise Conflict(
             "This institution was converted to a customer; its status stays won",
@@ -188,7 +188,14 @@ def change_status(
 
 @transaction.atomic
 def delete_institution(*, institution: Institution, actor=None) -> None:
-    """Deletes the institution with its contacts, details, notes and activities."""
+    """Deletes the institution with its contacts, details, notes and activities. A converted
+    lead stays (409): it is the customer's history."""
+    if institution.customer_id:
+        raise Conflict(
+            f"{institution.name} was converted to a customer and is kept as its history",
+            code="LEAD_CONVERTED",
+            details={"customer_id": institution.customer_id},
+        )
     before = snapshot(institution)
     pk = institution.pk
     institution.delete()

@@ -156,3 +156,16 @@ def log_activity(request, pk: int):
         else:
             messages.success(request, "Activity logged.")
     return redirect("leads:detail", pk)
+
+
+@staff_required
+@require_POST
+def convert(request, pk: int):
+    institution = get_object_or_404(Institution, pk=pk)
+    try:
+        customer = services.convert_to_customer(institution=institution, actor=request.user)
+    except LimonError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"{institution.name} is now customer #{customer.pk}.")
+    return redirect("leads:detail", pk)
