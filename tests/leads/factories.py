@@ -39,6 +39,7 @@ class DetailFactory(factory.django.DjangoModelFactory):
 class NoteFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Note
+        skip_postgeneration_save = True
 
     institution = factory.SubFactory(InstitutionFactory)
     content = "Initial contact"
