@@ -37,9 +37,11 @@ def search_institutions(queryset: QuerySet[Institution], term: str) -> QuerySet[
     if not term:
         return queryset
     contacts = Contact.objects.annotate(
-        full_name=Concat("first_name", Value(" "), "last_name")
+        joined_name=Concat("first_name", Value(" "), "last_name")
     ).filter(
-        Q(full_name__icontains=term) | Q(first_name__icontains=term) | Q(last_name__icontains=term),
+        Q(joined_name__icontains=term)
+        | Q(first_name__icontains=term)
+        | Q(last_name__icontains=term),
         institution=OuterRef("pk"),
     )
     emails = ContactDetail.objects.filter(
@@ -57,9 +59,9 @@ def search_contacts(term: str) -> QuerySet[Contact]:
     )
     return (
         Contact.objects.select_related("institution")
-        .annotate(full_name=Concat("first_name", Value(" "), "last_name"))
+        .annotate(joined_name=Concat("first_name", Value(" "), "last_name"))
         .filter(
-            Q(full_name__icontains=term)
+            Q(joined_name__icontains=term)
             | Q(first_name__icontains=term)
             | Q(last_name__icontains=term)
             | Exists(emails)
