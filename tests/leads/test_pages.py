@@ -174,3 +174,11 @@ def test_status_change_from_the_page(staff_client):
     staff_client.post(f"/leads/{institution.pk}/status", {"status": "contacted"})
     institution.refresh_from_db()
     assert institution.status == "contacted"
+
+
+def test_the_overview_query_count_does_not_grow_with_rows(
+    staff_client, django_assert_max_num_queries
+):
+    InstitutionFactory.create_batch(25)
+    with django_assert_max_num_queries(20):
+        assert staff_client.get("/leads/").status_code == 200
