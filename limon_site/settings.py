@@ -247,6 +247,11 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ProductLicenseStatusEnum": ["evaluation", "licensed", "expired"],
         "HealthStatusEnum": ["healthy", "unhealthy"],
+        "InstitutionTypeEnum": "leads.models.InstitutionType",
+        "PipelineStatusEnum": "leads.models.PipelineStatus",
+        "DetailTypeEnum": "leads.models.DetailType",
+        "ActivityTypeEnum": "leads.models.ActivityType",
+        "ManualActivityTypeEnum": ["call", "meeting", "email"],
     },
 }
 
