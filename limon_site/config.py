@@ -150,3 +150,10 @@ def import_yaml(text: str, *, actor=None) -> dict[str, dict[str, Any]]:
     if unknown:
         raise ValidationFailed(f"Unknown sections: {', '.join(unknown)}")
     return {name: update(name, values or {}, actor=actor) for name, values in data.items()}
+
+
+register_section(
+    "system",
+    {"company_name": "", "support_email": ""},
+    description="Company information shown in reports and e-mails",
+)

@@ -244,6 +244,10 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": r"/(api|leads/api)",
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SERVE_AUTHENTICATION": [],
+    "ENUM_NAME_OVERRIDES": {
+        "ProductLicenseStatusEnum": ["evaluation", "licensed", "expired"],
+        "HealthStatusEnum": ["healthy", "unhealthy"],
+    },
 }
 
 # Rate limits (requests per minute unless stated). Shared through the cache by all workers.

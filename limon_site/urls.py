@@ -8,7 +8,8 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from limon_site import views
-from limon_site.api import keys
+from limon_site.api import config_views as cfg
+from limon_site.api import keys, search
 from limon_site.api import views as api
 
 platform_api = [
@@ -26,6 +27,13 @@ platform_api = [
     path(
         "api/admin/api-keys/<int:pk>/revoke", keys.ApiKeyRevokeView.as_view(), name="api-key-revoke"
     ),
+    path("api/v1/config/smtp", cfg.SmtpConfigView.as_view(), name="config-smtp"),
+    path("api/v1/config/smtp/test", cfg.SmtpTestView.as_view(), name="config-smtp-test"),
+    path("api/v1/config/system", cfg.SystemConfigView.as_view(), name="config-system"),
+    path("api/v1/config/about", cfg.AboutView.as_view(), name="config-about"),
+    path("api/v1/config/export", cfg.ConfigExportView.as_view(), name="config-export"),
+    path("api/v1/config/import", cfg.ConfigImportView.as_view(), name="config-import"),
+    path("api/global-search", search.GlobalSearchView.as_view(), name="global-search"),
     path("api/schema", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/redoc", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),

@@ -97,10 +97,11 @@ def exception_handler(exc: Exception, context: dict) -> Response:
             message = "Invalid or missing API key"
             if isinstance(exc, exceptions.AuthenticationFailed):
                 details["reason"] = str(exc.detail)
-        if isinstance(exc, exceptions.PermissionDenied) and message == str(
-            exceptions.PermissionDenied.default_detail
-        ):
-            message = "This credential may not perform this action"
+        if isinstance(exc, exceptions.PermissionDenied):
+            if message.startswith("CSRF Failed"):
+                code, details["reason"] = "CSRF_FAILED", message
+            elif message == str(exceptions.PermissionDenied.default_detail):
+                message = "This credential may not perform this action"
         if isinstance(exc, exceptions.Throttled):
             wait = int(exc.wait or 1)
             headers["Retry-After"] = str(max(1, wait))

@@ -41,6 +41,7 @@ class HealthView(APIView):
     throttle_classes = ()
 
     @extend_schema(
+        operation_id="health_probe",
         responses={200: s.HealthSerializer, 503: s.HealthSerializer},
         tags=["infrastructure"],
         auth=[],
@@ -103,12 +104,9 @@ class CapabilitiesView(APIView):
         from django.apps import apps
 
         license_state = product_license.current_status()
-        site_model = (
-            apps.get_model("monitoring", "Site") if apps.is_installed("monitoring") else None
-        )
         try:
-            sites_present = bool(site_model and site_model.objects.exists())
-        except Exception:
+            sites_present = apps.get_model("monitoring", "Site").objects.exists()
+        except LookupError:
             sites_present = False
         ad_section = config.sections().get("ad_sync")
         return Response(

@@ -10,5 +10,6 @@ urlpatterns = [
     path("logout", views.LogoutView.as_view(), name="logout"),
     path("api-keys", views.api_key_list, name="api-keys"),
     path("api-keys/<int:pk>/revoke", views.api_key_revoke, name="api-key-revoke"),
+    path("search", views.search_page, name="search"),
     path("license", views.product_license_page, name="license"),
 ]

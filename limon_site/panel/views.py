@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from limon_site import api_keys, health, product_license
+from limon_site import api_keys, health, product_license, search
 from limon_site.api.authentication import client_ip, log_auth_failure
 from limon_site.errors import LimonError
 from limon_site.models import ApiKey, AuditEvent
@@ -117,5 +117,28 @@ def product_license_page(request):
         {
             "license": product_license.current_status(),
             "form": form,
+        },
+    )
+
+
+@staff_required
+def search_page(request):
+    query = request.GET.get("q", "").strip()
+    result_type = request.GET.get("type") or None
+    try:
+        results = search.search(query, result_type=result_type, limit=search.MAX_LIMIT)
+    except LimonError as exc:
+        results, error = [], exc.message
+    else:
+        error = None
+    return render(
+        request,
+        "limon_site/search.html",
+        {
+            "query": query,
+            "results": results,
+            "error": error,
+            "types": search.result_types(),
+            "selected_type": result_type,
         },
     )
