@@ -1,7 +1,8 @@
-"""django-q2 schedules of the webhook subsystem, declared in code and synced by name after
-``migrate`` (nobody has to click a schedule into existence)."""
+"""django-q2 schedules of the webhook subsystem (synced by name after ``migrate``)."""
 
 from django_q.models import Schedule
+
+from limon_site import schedules
 
 SCHEDULES = [
     {
@@ -18,11 +19,5 @@ SCHEDULES = [
 ]
 
 
-def sync(schedules: list[dict]) -> None:
-    for spec in schedules:
-        values = {key: value for key, value in spec.items() if key != "name"}
-        Schedule.objects.update_or_create(name=spec["name"], defaults=values)
-
-
 def sync_schedules(sender=None, **kwargs) -> None:
-    sync(SCHEDULES)
+    schedules.sync(SCHEDULES)
