@@ -2,7 +2,7 @@
 canonical form stored in the pool or raises ``InvalidIdentifier`` with a message fit for a
 per-row import report.
 
-- ``domain``: a host name of at least two labels, letters/digits/hyphens, labels 1–63 characters,
+- ``domain``: a host name of at least two labels, letters/digits/hyphens, labels 1 to 63 characters,
   253 in all, stored lower-case; international names are stored in their ``xn--`` form.
 - ``ipv4``: a dotted quad (no leading zeros, no CIDR).
 - ``phone_number``: E.164 — ``+``, country code, subscriber number; at most 15 digits. Spaces,

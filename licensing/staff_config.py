@@ -21,7 +21,8 @@ ANOMALY_DEFAULTS = {
     "activation_max_events": 6,
     "activation_window_minutes": 60,
     # excessive_heartbeats: heartbeat calls from one activation within the window above
-    # ``heartbeat_excess_factor`` × the allowed rate (one per licensing heartbeat_window_seconds).
+    # ``heartbeat_excess_factor`` times the allowed rate (one per licensing
+    # ``heartbeat_window_seconds``).
     "heartbeat_window_minutes": 10,
     "heartbeat_excess_factor": 2,
     # license_hopping: one hardware hash on more than N licenses, or a license moved between

@@ -52,7 +52,9 @@ class Resource(models.Model):
     class Meta:
         ordering = ["type", "identifier"]
         constraints = [
-            models.UniqueConstraint(fields=["type", "identifier"], name="resource_unique_identifier"),
+            models.UniqueConstraint(
+                fields=["type", "identifier"], name="resource_unique_identifier"
+            ),
             models.CheckConstraint(
                 condition=(
                     Q(status="allocated", license__isnull=False, allocated_at__isnull=False)

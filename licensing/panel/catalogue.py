@@ -14,12 +14,13 @@ from limon_site.panel.access import staff_required
 def product_new(request):
     form = ProductForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if form_attempt(
+        created = form_attempt(
             request,
             form,
             lambda: catalogue.create_product(actor=request.user, **form.cleaned_data),
             success=lambda p: f"Product {p.name} created.",
-        ):
+        )
+        if created:
             return redirect("licensing:products")
     return render(request, "licensing/staff/product_form.html", {"form": form})
 
@@ -39,9 +40,7 @@ def product_edit(request, pk: int):
             success="Product updated.",
         ):
             return redirect("licensing:products")
-    return render(
-        request, "licensing/staff/product_form.html", {"form": form, "product": product}
-    )
+    return render(request, "licensing/staff/product_form.html", {"form": form, "product": product})
 
 
 @staff_required
@@ -60,9 +59,7 @@ def release_new(request, pk: int):
             success=lambda r: f"Release {r.version} of {product.name} published.",
         ):
             return redirect("licensing:products")
-    return render(
-        request, "licensing/staff/release_form.html", {"form": form, "product": product}
-    )
+    return render(request, "licensing/staff/release_form.html", {"form": form, "product": product})
 
 
 @staff_required

@@ -26,7 +26,11 @@ def license_list(request):
     return render(
         request,
         "licensing/staff/licenses.html",
-        {"filter": filterset, **paginate(request, filterset.qs)},
+        {
+            "filter": filterset,
+            "customer_label": _customer_label(request.GET.get("customer")),
+            **paginate(request, filterset.qs),
+        },
     )
 
 
@@ -59,7 +63,8 @@ def license_bulk(request):
 
 
 def _customer_label(customer_id) -> str:
-    customer = Customer.objects.filter(pk=customer_id).first() if customer_id else None
+    valid = str(customer_id or "").isdigit()
+    customer = Customer.objects.filter(pk=customer_id).first() if valid else None
     return customer.text if customer else ""
 
 
@@ -120,8 +125,14 @@ def license_edit(request, pk: int):
                 force=form.cleaned_data["force"],
                 actor=request.user,
             ),
-            success=lambda change: "License updated."
-            + (f" {len(change.deactivated)} device(s) deactivated." if change.deactivated else ""),
+            success=lambda change: (
+                "License updated."
+                + (
+                    f" {len(change.deactivated)} device(s) deactivated."
+                    if change.deactivated
+                    else ""
+                )
+            ),
         )
         if changed:
             return redirect("licensing:license", license.pk)

@@ -69,7 +69,9 @@ def resource_action(request):
         messages.error(request, "Tick at least one resource.")
         return redirect(back)
     if action == "allocate":
-        license_id = _license_id(request.POST.get("license", ""))
+        license_id = _license_id(
+            request.POST.get("license") or request.POST.get("license_text", "")
+        )
         if license_id is None:
             messages.error(request, "Choose the license to allocate to.")
             return redirect(back)
@@ -108,7 +110,8 @@ def resource_action(request):
         deleted = 0
         for resource in Resource.objects.filter(pk__in=ids):
             if attempt(
-                request, lambda r=resource: resources.delete_resource(resource=r, actor=request.user)
+                request,
+                lambda r=resource: resources.delete_resource(resource=r, actor=request.user),
             ):
                 deleted += 1
         if deleted:
@@ -151,6 +154,4 @@ def resource_import_page(request):
         else:
             if report.ok and report.created:
                 messages.success(request, f"{report.created} resource(s) imported.")
-    return render(
-        request, "licensing/staff/resource_import.html", {"form": form, "report": report}
-    )
+    return render(request, "licensing/staff/resource_import.html", {"form": form, "report": report})

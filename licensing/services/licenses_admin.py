@@ -147,7 +147,7 @@ def change_license(
         if surplus and not force:
             raise Conflict(
                 f"{len(active)} devices are active; lowering max_activations to {new_max} would "
-                f"deactivate {len(surplus)} of them. Send \"force\": true to deactivate the "
+                f'deactivate {len(surplus)} of them. Send "force": true to deactivate the '
                 "oldest devices.",
                 code="ACTIVE_DEVICES_EXCEED_LIMIT",
                 details={
@@ -157,7 +157,9 @@ def change_license(
                 },
             )
         for activation in surplus:
-            deactivated.append(activations.deactivate_activation(activation=activation, actor=actor))
+            deactivated.append(
+                activations.deactivate_activation(activation=activation, actor=actor)
+            )
     if changes:
         license = licenses.update_license(license=license, actor=actor, **changes)
     return LicenseChange(license=license, deactivated=deactivated)

@@ -49,6 +49,11 @@ class ImportReport:
     by_type: dict[str, int] = field(default_factory=dict)
 
     @property
+    def new(self) -> int:
+        """Valid rows not yet in the pool (added unless there were errors or a dry run)."""
+        return sum(self.by_type.values())
+
+    @property
     def ok(self) -> bool:
         return not self.errors
 
@@ -114,7 +119,9 @@ def parse_rows(text: str, *, default_type: str | None) -> tuple[list[tuple], lis
             continue
         if (resource_type, identifier) in seen:
             errors.append(
-                RowError(line, raw_identifier, f"Duplicate of line {seen[resource_type, identifier]}")
+                RowError(
+                    line, raw_identifier, f"Duplicate of line {seen[resource_type, identifier]}"
+                )
             )
             continue
         seen[resource_type, identifier] = line

@@ -76,7 +76,7 @@ def _unique_ids(resource_ids: Iterable[int]) -> list[int]:
 
 
 def _locked(ids: list[int]) -> list[Resource]:
-    """The resources, locked in id order; 400 ``UNKNOWN_RESOURCES`` listing ids that do not exist."""
+    """The resources, locked in id order; 400 ``UNKNOWN_RESOURCES`` lists ids that don't exist."""
     resources = list(
         Resource.objects.select_for_update(of=("self",))
         .select_related("license")
@@ -179,7 +179,9 @@ def allocate_resources(
         status=ResourceStatus.ALLOCATED, license=license, allocated_at=now, updated_at=now
     )
     if changed != len(ids):  # pragma: no cover - the row locks make this unreachable
-        raise Conflict("Resources changed meanwhile; nothing was allocated", code="RESOURCE_CONFLICT")
+        raise Conflict(
+            "Resources changed meanwhile; nothing was allocated", code="RESOURCE_CONFLICT"
+        )
     record_history(resources, ResourceAction.ALLOCATED, license=license, actor=actor, at=now)
     audit.record(
         actor=actor,
@@ -198,7 +200,12 @@ def _release_locked(resources: list[Resource], *, actor, now, note="") -> None:
     for license_resources in by_license.values():
         license = license_resources[0].license
         record_history(
-            license_resources, ResourceAction.RELEASED, license=license, actor=actor, at=now, note=note
+            license_resources,
+            ResourceAction.RELEASED,
+            license=license,
+            actor=actor,
+            at=now,
+            note=note,
         )
         audit.record(
             actor=actor,
@@ -324,7 +331,7 @@ def _restore(resources: list[Resource], *, actor, now) -> None:
 
 @transaction.atomic
 def restore_expired_quarantine(*, now: datetime | None = None) -> int:
-    """Scheduled: quarantined resources whose ``quarantined_until`` has passed return to the pool."""
+    """Scheduled: quarantined resources whose ``quarantined_until`` passed go back to the pool."""
     now = now or timezone.now()
     resources = list(
         Resource.objects.select_for_update(skip_locked=True)
@@ -342,7 +349,8 @@ def delete_resource(*, resource: Resource, actor=None) -> None:
     resource = _locked([resource.pk])[0]
     if resource.status == ResourceStatus.ALLOCATED:
         raise Conflict(
-            f"{resource.identifier} is allocated to license {resource.license.key}; release it first",
+            f"{resource.identifier} is allocated to license {resource.license.key}; "
+            "release it first",
             code="RESOURCE_ALLOCATED",
             details={"license_id": resource.license_id},
         )
@@ -354,4 +362,3 @@ def delete_resource(*, resource: Resource, actor=None) -> None:
         changes={"type": resource.type, "identifier": resource.identifier},
     )
     resource.delete()
-

@@ -194,7 +194,9 @@ class DevicesSerializer(serializers.Serializer):
 
 class RegisterDeviceRequestSerializer(serializers.Serializer):
     hardware_hash = serializers.CharField(max_length=255)
-    machine_name = serializers.CharField(max_length=255, required=False, default="", allow_blank=True)
+    machine_name = serializers.CharField(
+        max_length=255, required=False, default="", allow_blank=True
+    )
     app_version = serializers.CharField(max_length=64, required=False, default="", allow_blank=True)
 
 

@@ -25,9 +25,7 @@ urlpatterns = [
     ),
     # Licenses.
     path("api/license/<int:license_id>/toggle", licenses.ToggleView.as_view(), name="toggle"),
-    path(
-        "api/licenses/bulk-activate", licenses.BulkActivateView.as_view(), name="bulk-activate"
-    ),
+    path("api/licenses/bulk-activate", licenses.BulkActivateView.as_view(), name="bulk-activate"),
     path(
         "api/licenses/bulk-deactivate",
         licenses.BulkDeactivateView.as_view(),
@@ -105,9 +103,7 @@ urlpatterns = [
     path(
         "api/monitoring/dashboard", monitoring.DashboardView.as_view(), name="monitoring-dashboard"
     ),
-    path(
-        "api/monitoring/live-stats", monitoring.LiveStatsView.as_view(), name="monitoring-live"
-    ),
+    path("api/monitoring/live-stats", monitoring.LiveStatsView.as_view(), name="monitoring-live"),
     path(
         "api/monitoring/anomaly-stats",
         monitoring.AnomalyStatsView.as_view(),

@@ -237,4 +237,3 @@ class LicenseDetailView(generics.RetrieveUpdateDestroyAPIView):
 
     def perform_destroy(self, instance):
         licenses_admin.delete_license(license_id=instance.pk, actor=self.request.user)
-

@@ -181,6 +181,4 @@ class AnalyticsTokenView(APIView):
             target_type="token",
             changes={"subject": subject, "expires_at": expires_at.isoformat()},
         )
-        return Response(
-            {"token": token, "expires_at": expires_at, "scopes": ["read"]}
-        )
+        return Response({"token": token, "expires_at": expires_at, "scopes": ["read"]})

@@ -90,7 +90,11 @@ class ReleaseView(APIView):
         )
         count = len(released)
         return Response(
-            {"success": True, "released": count, "message": f"{_plural(count)} released successfully"}
+            {
+                "success": True,
+                "released": count,
+                "message": f"{_plural(count)} released successfully",
+            }
         )
 
 
@@ -138,7 +142,11 @@ class RestoreView(APIView):
         )
         count = len(restored)
         return Response(
-            {"success": True, "restored": count, "message": f"{_plural(count)} restored successfully"}
+            {
+                "success": True,
+                "restored": count,
+                "message": f"{_plural(count)} restored successfully",
+            }
         )
 
 
