@@ -247,6 +247,10 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ProductLicenseStatusEnum": ["evaluation", "licensed", "expired"],
         "HealthStatusEnum": ["healthy", "unhealthy"],
+        "LicenseTypeEnum": "licensing.models.LicenseType",
+        "ResourceTypeEnum": "licensing.models.ResourceType",
+        "AnomalyTypeEnum": "licensing.models.AnomalyType",
+        "AlertLevelEnum": ["info", "warning", "critical"],
     },
 }
 

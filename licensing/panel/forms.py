@@ -79,7 +79,7 @@ class ProductForm(forms.ModelForm):
 class ReleaseForm(forms.Form):
     version = forms.CharField(max_length=64, help_text="Semantic version, e.g. 1.4.0")
     release_date = forms.DateField(widget=DATE)
-    download_url = forms.URLField(required=False, max_length=500)
+    download_url = forms.URLField(required=False, max_length=500, assume_scheme="https")
     release_notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
     is_mandatory = forms.BooleanField(required=False)
     make_current = forms.BooleanField(required=False, label="Offer as the current version")

@@ -94,7 +94,8 @@ def _validate(license: License) -> None:
             "valid_until must not be before valid_from",
             details={"fields": {"valid_until": ["Must not be before valid_from."]}},
         )
-    validated(license, exclude=["key"] if license.pk else None)
+    # The key is checked by _check_key; its uniqueness by the constraint (409 DUPLICATE_KEY).
+    validated(license, exclude=["key"])
 
 
 @transaction.atomic
