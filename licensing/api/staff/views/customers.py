@@ -38,12 +38,14 @@ class CustomerOptionsView(APIView):
             page_number = max(1, int(request.query_params.get("page", 1)))
         except ValueError:
             page_number = 1
-        page = Paginator(queryset, SELECT2_PAGE_SIZE).get_page(page_number)
-        more = page.number == page_number and page.has_next()
+        paginator = Paginator(queryset, SELECT2_PAGE_SIZE)
+        if page_number > paginator.num_pages:
+            return Response({"results": [], "pagination": {"more": False}})
+        page = paginator.page(page_number)
         return Response(
             {
                 "results": [{"id": c.pk, "text": c.text} for c in page.object_list],
-                "pagination": {"more": more},
+                "pagination": {"more": page.has_next()},
             }
         )
 
