@@ -1,7 +1,9 @@
 """Webhook events the licensing side sends (payload shape of seed 001: ``license_id``,
 ``activation_id`` as ``"act_<id>"``, ``customer_id``) and the client-call log."""
 
-from django.db import transaction
+from contextlib import contextmanager
+
+from django.db import connection, transaction
 
 from licensing.models import Activation, ClientEvent, License
 from limon_site.webhooks import emit, register_event
@@ -68,3 +70,17 @@ def log_after_rollback(kind: str, result: str, **ids) -> None:
     """Record a refused call when the service's own transaction rolled back."""
     with transaction.atomic():
         log_client_event(kind, result, **ids)
+
+
+@contextmanager
+def relaxed_durability():
+    """A transaction whose commit does not wait for the WAL flush (PostgreSQL
+    ``synchronous_commit = off``, for this transaction only). For the hot path's bookkeeping
+    (verify and heartbeat timestamps, call-log rows): a crash may lose the last fraction of a
+    second of them, never an activation or a session start or end. Other databases: a plain
+    transaction."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        yield

@@ -12,8 +12,6 @@ DEFAULTS = {
     # the tolerance absorbs client timer jitter.
     "heartbeat_window_seconds": 60,
     "heartbeat_tolerance_seconds": 5,
-    # verify() refreshes an activation's last_heartbeat at most this often (fewer writes).
-    "verify_touch_seconds": 60,
     # Webhooks.
     "usage_threshold_percent": 80,
     "usage_threshold_repeat_hours": 24,

@@ -10,12 +10,13 @@ _NONCE_RE = re.compile(r"^[A-Za-z0-9._:+/=-]{1,128}$")
 
 
 class SignedResponseMixin:
-    """For DRF views. The signing key is checked before the view runs, so a server without a key
-    refuses with 503 ``SIGNING_KEY_MISSING`` instead of changing state and answering unsigned."""
+    """For DRF views. The signing key is checked (after authentication) before the handler runs,
+    so a server without a key refuses with 503 ``SIGNING_KEY_MISSING`` instead of changing state
+    and answering unsigned."""
 
     def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)  # authentication, permissions, throttles
         crypto.signing_key()
-        super().initial(request, *args, **kwargs)
 
     def dispatch(self, request, *args, **kwargs):
         response = super().dispatch(request, *args, **kwargs)

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from licensing import events, queries, versions
+from licensing import calllog, events, queries, versions
 from licensing.models import Activation, EndReason, License, LicenseSession, Product
 from licensing.services import _checks, anomalies
 from licensing.settings_section import settings as licensing_settings
@@ -245,13 +245,13 @@ def heartbeat(*, token: str, key: str | None = None, now: datetime | None = None
     ids = {"license_id": license.pk, "activation_id": session.activation_id}
 
     if session.ended_at is not None:
-        events.log_client_event("heartbeat", "session_ended", **ids)
+        calllog.record("heartbeat", "session_ended", **ids)
         raise _ended_error(session)
     unusable = _checks.license_unusable(license, timezone.localdate(now))
     if unusable:
         with transaction.atomic():
             _end(session, EndReason.ADMIN, actor="system", now=now)
-            events.log_client_event("heartbeat", _checks.result_code(unusable), **ids)
+            calllog.record("heartbeat", _checks.result_code(unusable), **ids)
         raise unusable
 
     conf = licensing_settings()
@@ -259,7 +259,7 @@ def heartbeat(*, token: str, key: str | None = None, now: datetime | None = None
         seconds=max(0, conf["heartbeat_window_seconds"] - conf["heartbeat_tolerance_seconds"])
     )
     alive_since = now - timedelta(seconds=product.session_timeout)
-    with transaction.atomic():
+    with events.relaxed_durability():
         beaten = LicenseSession.objects.filter(
             pk=session.pk,
             ended_at__isnull=True,
@@ -268,7 +268,7 @@ def heartbeat(*, token: str, key: str | None = None, now: datetime | None = None
         ).update(last_heartbeat=now, heartbeat_count=F("heartbeat_count") + 1)
         if beaten:
             Activation.objects.filter(pk=session.activation_id).update(last_heartbeat=now)
-            events.log_client_event("heartbeat", "ok", **ids)
+            calllog.record("heartbeat", "ok", **ids)
     if beaten:
         session.last_heartbeat = now
         session.heartbeat_count += 1
@@ -280,10 +280,10 @@ def heartbeat(*, token: str, key: str | None = None, now: datetime | None = None
             _end(session, EndReason.TIMEOUT, actor="system", now=now)
         session.refresh_from_db()
     if session.ended_at is not None:
-        events.log_client_event("heartbeat", "session_ended", **ids)
+        calllog.record("heartbeat", "session_ended", **ids)
         raise _ended_error(session)
     retry_after = math.ceil((session.last_heartbeat + window - now).total_seconds())
-    events.log_client_event("heartbeat", "rate_limited", **ids)
+    calllog.record("heartbeat", "rate_limited", **ids)
     # Anomaly detection (issue 8): a client beating faster than allowed.
     anomalies.after_refused_heartbeat(activation_id=session.activation_id, now=now)
     raise RateLimited(

@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from licensing import queries
+from licensing.calllog import CallLogBuffer
 from licensing.models import Activation, ClientEvent, Customer, License, LicenseSession
 from licensing.services import activations, client_events, notifications
 from limon_site import config, metrics
@@ -176,3 +177,15 @@ def test_demo_seeder_is_idempotent():
         Activation.objects.count(),
         LicenseSession.objects.count(),
     )
+
+
+def test_call_log_buffer_writes_rows_in_bulk_and_flushes_when_full():
+    buffer = CallLogBuffer(flush_seconds=3600, max_rows=3)
+    buffer.add(ClientEvent(kind="verify", result="ok"))
+    buffer.add(ClientEvent(kind="verify", result="ok"))
+    assert ClientEvent.objects.count() == 0
+    assert buffer.pending() == 2
+    buffer.add(ClientEvent(kind="verify", result="expired"))
+    assert ClientEvent.objects.count() == 3
+    assert buffer.pending() == 0
+    assert buffer.flush() == 0

@@ -114,3 +114,14 @@ def test_vendor_and_customer_commands_round_trip(tmp_path, settings):
     assert product_license.current_status().status == "licensed"
     with pytest.raises(CommandError):
         call_command("generate_license_keypair", "--private-key", str(private))
+
+
+@pytest.mark.urls("tests.limon_site.crash_urls")
+def test_gated_endpoints_answer_403_license_required_naming_the_feature(admin_api, vendor_key):
+    assert admin_api.get("/api/gated").status_code == 200  # evaluation unlocks everything
+    product_license.install(key=_issue(vendor_key, tier="standard", features=[]))
+    response = admin_api.get("/api/gated")
+    assert response.status_code == 403
+    body = response.json()
+    assert body["code"] == "LICENSE_REQUIRED"
+    assert body["details"]["feature"] == "intelligence"

@@ -12,10 +12,16 @@ from limon_site.api.schema import errors
 TAGS = ["licensing catalogue"]
 
 
-def _crud_schema(serializer):
+def _list_schema(serializer):
+    return extend_schema_view(
+        get=extend_schema(tags=TAGS, responses={200: serializer(many=True), **errors(401, 403)}),
+        post=extend_schema(tags=TAGS, responses={201: serializer, **errors(400, 401, 403, 409)}),
+    )
+
+
+def _detail_schema(serializer):
     return extend_schema_view(
         get=extend_schema(tags=TAGS, responses={200: serializer, **errors(401, 403, 404)}),
-        post=extend_schema(tags=TAGS, responses={201: serializer, **errors(400, 401, 403, 409)}),
         put=extend_schema(
             tags=TAGS, responses={200: serializer, **errors(400, 401, 403, 404, 409)}
         ),
@@ -26,7 +32,7 @@ def _crud_schema(serializer):
     )
 
 
-@_crud_schema(ProductSerializer)
+@_list_schema(ProductSerializer)
 class ProductListView(generics.ListCreateAPIView):
     queryset = Product.objects.all()
     serializer_class = ProductSerializer
@@ -38,7 +44,7 @@ class ProductListView(generics.ListCreateAPIView):
         )
 
 
-@_crud_schema(ProductSerializer)
+@_detail_schema(ProductSerializer)
 class ProductDetailView(generics.RetrieveUpdateDestroyAPIView):
     queryset = Product.objects.all()
     serializer_class = ProductSerializer
@@ -52,7 +58,7 @@ class ProductDetailView(generics.RetrieveUpdateDestroyAPIView):
         catalogue.delete_product(product=instance, actor=self.request.user)
 
 
-@_crud_schema(ReleaseSerializer)
+@_list_schema(ReleaseSerializer)
 class ReleaseListView(generics.ListCreateAPIView):
     queryset = Release.objects.select_related("product")
     serializer_class = ReleaseSerializer
@@ -66,7 +72,7 @@ class ReleaseListView(generics.ListCreateAPIView):
         )
 
 
-@_crud_schema(ReleaseSerializer)
+@_detail_schema(ReleaseSerializer)
 class ReleaseDetailView(generics.RetrieveUpdateDestroyAPIView):
     queryset = Release.objects.select_related("product")
     serializer_class = ReleaseSerializer
