@@ -37,7 +37,7 @@ def pattern(spans, max_events=6):
 
 
 def test_seven_activation_events_within_the_hour_are_unusual():
-    spans = churn(3, start=50, step=10) + [ActivationSpan(9, 1, "hw-9", minutes_ago(5))]
+    spans = [*churn(3, start=50, step=10), ActivationSpan(9, 1, "hw-9", minutes_ago(5))]
     finding = pattern(spans)
     assert finding is not None
     assert finding.type == "unusual_activation_pattern"
