@@ -29,7 +29,12 @@ def monitor(request):
                 {
                     "name": name,
                     **info,
-                    "gauge": charts.gauge(info["available"], info["total"], title=name, size=90),
+                    "gauge": charts.gauge(
+                        info["total"] - info["available"],
+                        info["total"],
+                        title=f"{name}: in use",
+                        size=90,
+                    ),
                 }
                 for name, info in pools.items()
             ],

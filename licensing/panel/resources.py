@@ -26,7 +26,7 @@ def resource_pools(request):
             "name": name,
             **info,
             "gauge": charts.gauge(
-                info["available"], info["total"], title=f"{name}: available", size=110
+                info["total"] - info["available"], info["total"], title=f"{name}: in use", size=110
             ),
         }
         for name, info in pools.items()

@@ -45,10 +45,12 @@ class CustomerFilter(django_filters.FilterSet):
 
 class LicenseFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_q", label="Key or customer")
-    customer = django_filters.ModelChoiceFilter(queryset=Customer.objects.all())
-    product = django_filters.ModelChoiceFilter(queryset=Product.objects.all())
-    status = django_filters.ChoiceFilter(choices=LICENSE_STATUSES, method="filter_status")
-    type = django_filters.ChoiceFilter(choices=LicenseType.choices)
+    customer = django_filters.ModelChoiceFilter(queryset=Customer.objects.all(), empty_label="Any")
+    product = django_filters.ModelChoiceFilter(queryset=Product.objects.all(), empty_label="Any")
+    status = django_filters.ChoiceFilter(
+        choices=LICENSE_STATUSES, method="filter_status", empty_label="Any"
+    )
+    type = django_filters.ChoiceFilter(choices=LicenseType.choices, empty_label="Any")
     expiring_within = django_filters.NumberFilter(
         method="filter_expiring", label="Expiring within (days)", min_value=0
     )
@@ -76,8 +78,8 @@ class LicenseFilter(django_filters.FilterSet):
 
 class ResourceFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(field_name="identifier", lookup_expr="icontains", label="Search")
-    type = django_filters.ChoiceFilter(choices=ResourceType.choices)
-    status = django_filters.ChoiceFilter(choices=ResourceStatus.choices)
+    type = django_filters.ChoiceFilter(choices=ResourceType.choices, empty_label="Any")
+    status = django_filters.ChoiceFilter(choices=ResourceStatus.choices, empty_label="Any")
     license = django_filters.NumberFilter(field_name="license_id")
 
     class Meta:
@@ -86,7 +88,7 @@ class ResourceFilter(django_filters.FilterSet):
 
 
 class AnomalyFilter(django_filters.FilterSet):
-    type = django_filters.ChoiceFilter(choices=AnomalyType.choices)
+    type = django_filters.ChoiceFilter(choices=AnomalyType.choices, empty_label="Any")
     resolved = django_filters.BooleanFilter()
     license = django_filters.NumberFilter(field_name="license_id")
 
