@@ -26,6 +26,7 @@ var/secret_key:
 migrate: install var/secret_key
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(BIN)/python manage.py create_signing_key --if-missing
 
 demo: migrate
 	$(BIN)/python manage.py seed_demo

@@ -126,6 +126,23 @@ def seed(env: dict, licenses: int) -> tuple[str, list[tuple[str, str]]]:
     return clear_key, [(license.key, f"bench-hw-{license.key}") for license in rows]
 
 
+def process_tree_cpu_seconds(root: int) -> float:
+    """User + system CPU of ``root`` and its children (the gunicorn workers), from /proc."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid, ppid = int(entry.name), int(fields[1])
+        if pid == root or ppid == root:
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
 def start_gunicorn(env: dict, port: int) -> subprocess.Popen:
     process = subprocess.Popen(
         [
@@ -324,8 +341,13 @@ def main() -> None:
                 f"{len(targets)} licenses, load {os.getloadavg()[0]:.1f}"
             )
             load(port, "verify", api_key, targets, args.clients, 3)  # warm-up
-            verify = load(port, "verify", api_key, targets, args.clients, args.duration)
-            health = load(port, "health", api_key, targets, args.clients, args.duration)
+            results = {}
+            for kind in ("verify", "health"):
+                cpu_before = process_tree_cpu_seconds(server.pid)
+                results[kind] = load(port, kind, api_key, targets, args.clients, args.duration)
+                cpu = process_tree_cpu_seconds(server.pid) - cpu_before
+                results[kind]["cpu_ms"] = cpu * 1000 / max(1, results[kind]["requests"])
+            verify, health = results["verify"], results["health"]
             race = activation_race(port, api_key)
         finally:
             os.killpg(server.pid, signal.SIGTERM)
@@ -334,11 +356,17 @@ def main() -> None:
     for name, result in (("verify", verify), ("health", health)):
         print(
             f"{name:7s} {result['rps']:8.1f} req/s  p50 {result['p50_ms']:6.1f} ms  "
-            f"p99 {result['p99_ms']:6.1f} ms  ({result['requests']} ok, {result['errors']} errors, "
-            f"{args.clients} clients, {args.duration:.0f} s)"
+            f"p99 {result['p99_ms']:6.1f} ms  gunicorn CPU {result['cpu_ms']:.2f} ms/request  "
+            f"({result['requests']} ok, {result['errors']} errors, {args.clients} clients, "
+            f"{args.duration:.0f} s)"
         )
     ratio = verify["rps"] / health["rps"] if health["rps"] else 0
     print(f"ratio verify/health {ratio:.2f}  (goal ≥ 0.5; verify p99 goal ≤ 50 ms)")
+    cpu_ratio = health["cpu_ms"] / verify["cpu_ms"] if verify["cpu_ms"] else 0
+    print(
+        f"CPU ratio health/verify {cpu_ratio:.2f} (server CPU per request: the throughput ratio a "
+        f"dedicated CPU-bound machine would show); load average now {os.getloadavg()[0]:.1f}"
+    )
     print(
         f"activation race: {race['activations_per_s']:.1f} activations/s for 50 simultaneous "
         f"requests on 5 seats; (201, 409) per round: {race['outcomes']}"

@@ -27,7 +27,7 @@ PRODUCTS = [
             ("1.1.0", 60, False, "Bug fixes and performance improvements"),
             ("1.2.0", 5, True, "Security fix: update required"),
         ],
-        "minimum_version": "1.1.0",
+        "minimum_version": "1.0.0",
     },
     {
         "name": "Survey Studio",

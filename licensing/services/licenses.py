@@ -54,7 +54,13 @@ def create_license(
     notes: str = "",
     actor=None,
 ) -> License:
-    """Without ``key`` a random unique key is generated; a taken key is 409 ``DUPLICATE_KEY``."""
+    """Without ``key`` a random unique key is generated; a taken key is 409 ``DUPLICATE_KEY``.
+    An inactive product takes no new licenses (existing ones keep working)."""
+    if not product.is_active:
+        raise ValidationFailed(
+            f"{product.name} is inactive and takes no new licenses",
+            details={"fields": {"product": ["This product is inactive."]}},
+        )
     license = License(
         key=_check_key(key) if key else generate_license_key(),
         customer=customer,
@@ -94,8 +100,7 @@ def _validate(license: License) -> None:
             "valid_until must not be before valid_from",
             details={"fields": {"valid_until": ["Must not be before valid_from."]}},
         )
-    # The key is checked by _check_key; its uniqueness by the constraint (409 DUPLICATE_KEY).
-    validated(license, exclude=["key"])
+    validated(license, exclude=["key"])  # format checked above; uniqueness: 409 below
 
 
 @transaction.atomic

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
-from licensing import calllog, events, queries, versions
+from licensing import calllog, queries, versions
 from licensing.models import Activation, License
 
 # verify() refreshes an activation's last_heartbeat at most this often: a busy client must not
@@ -19,7 +19,6 @@ MESSAGES = {
     "not_found": "License key not found",
     "inactive": "This license has been deactivated",
     "expired": "This license has expired",
-    "not_yet_valid": "This license is not valid yet",
     "not_activated_on_this_device": "This license is not activated on this device",
     "version_unsupported": "This version is no longer supported; please update",
 }
@@ -108,9 +107,5 @@ def _touch(activation: Activation, app_version: str, now: datetime) -> None:
     version_changed = bool(app_version) and app_version != activation.app_version
     if not version_changed and now - activation.last_heartbeat < VERIFY_TOUCH:
         return
-    changes = {"last_heartbeat": now}
-    if version_changed:
-        changes["app_version"] = app_version
-    with events.relaxed_durability():
-        Activation.objects.filter(pk=activation.pk).update(**changes)
+    calllog.touch_activation(activation.pk, now, app_version if version_changed else "")
     activation.last_heartbeat = now

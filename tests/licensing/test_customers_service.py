@@ -1,10 +1,12 @@
 import pytest
 
+from licensing.keys import ALPHABET, KEY_RE
 from licensing.models import Customer
 from licensing.services.customers import create_customer, delete_customer, update_customer
+from licensing.services.licenses import create_license
 from limon_site.errors import Conflict, ValidationFailed
 from limon_site.models import AuditEvent
-from tests.licensing.factories import LicenseFactory
+from tests.licensing.factories import CustomerFactory, LicenseFactory, ProductFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -47,3 +49,17 @@ def test_customer_with_licenses_cannot_be_deleted():
         delete_customer(customer=license.customer)
     assert caught.value.code == "CUSTOMER_HAS_LICENSES"
     assert Customer.objects.filter(pk=license.customer_id).exists()
+
+
+def test_an_inactive_product_takes_no_new_licenses():
+    with pytest.raises(ValidationFailed, match="inactive"):
+        create_license(customer=CustomerFactory(), product=ProductFactory(is_active=False))
+
+
+def test_create_license_generates_an_unambiguous_unique_key_and_audits():
+    license = create_license(customer=CustomerFactory(), product=ProductFactory(), actor="user:x")
+    assert KEY_RE.match(license.key)
+    assert set(license.key.replace("-", "")) <= set(ALPHABET)
+    assert AuditEvent.objects.filter(action="license.created", target_id=str(license.pk)).exists()
+    with pytest.raises(Conflict):
+        create_license(customer=license.customer, product=license.product, key=license.key)

@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from licensing import queries
-from licensing.calllog import CallLogBuffer
+from licensing.calllog import HotPathBuffer
 from licensing.models import Activation, ClientEvent, Customer, License, LicenseSession
 from licensing.services import activations, client_events, notifications
 from limon_site import config, metrics
@@ -179,13 +179,26 @@ def test_demo_seeder_is_idempotent():
     )
 
 
-def test_call_log_buffer_writes_rows_in_bulk_and_flushes_when_full():
-    buffer = CallLogBuffer(flush_seconds=3600, max_rows=3)
-    buffer.add(ClientEvent(kind="verify", result="ok"))
-    buffer.add(ClientEvent(kind="verify", result="ok"))
+def test_hot_path_buffer_writes_rows_in_bulk_and_flushes_when_full():
+    buffer = HotPathBuffer(flush_seconds=3600, max_items=3)
+    buffer.add_row(ClientEvent(kind="verify", result="ok"))
+    buffer.add_row(ClientEvent(kind="verify", result="ok"))
     assert ClientEvent.objects.count() == 0
     assert buffer.pending() == 2
-    buffer.add(ClientEvent(kind="verify", result="expired"))
+    buffer.add_row(ClientEvent(kind="verify", result="expired"))
     assert ClientEvent.objects.count() == 3
     assert buffer.pending() == 0
     assert buffer.flush() == 0
+
+
+def test_buffered_activation_touches_keep_the_latest_time_per_device():
+    activation = ActivationFactory(app_version="1.0.0")
+    buffer = HotPathBuffer(flush_seconds=3600)
+    first, later = timezone.now() - timedelta(seconds=5), timezone.now()
+    buffer.add_touch(activation.pk, first, "")
+    buffer.add_touch(activation.pk, later, "1.1.0")
+    assert buffer.pending() == 1
+    buffer.flush()
+    activation.refresh_from_db()
+    assert activation.last_heartbeat == later
+    assert activation.app_version == "1.1.0"
