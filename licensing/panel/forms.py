@@ -22,7 +22,7 @@ class LicenseForm(forms.Form):
     customer = forms.ModelChoiceField(queryset=Customer.objects.all(), widget=forms.HiddenInput)
     product = forms.ModelChoiceField(queryset=Product.objects.filter(is_active=True))
     type = forms.ChoiceField(choices=LicenseType.choices)
-    valid_from = forms.DateField(required=False, widget=DATE)
+    valid_from = forms.DateField(required=False, widget=DATE, help_text="Empty: today.")
     valid_until = forms.DateField(required=False, widget=DATE, help_text="Empty: no end.")
     max_activations = forms.IntegerField(min_value=0, initial=1)
     max_users = forms.IntegerField(min_value=1, initial=1)
