@@ -135,3 +135,7 @@ class ClientEventRollupAdmin(admin.ModelAdmin):
     list_display = ["through_id", "updated_at"]
     search_fields = ["through_id"]
     list_filter = ["updated_at"]
+
+
+# Staff side (issue 8): resources, resource history, anomalies.
+from licensing import admin_staff  # noqa: E402, F401

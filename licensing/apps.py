@@ -16,3 +16,7 @@ class LicensingConfig(AppConfig):
         register_demo_seeder(40, "licensing", demo.seed)
         register_panel_link("Licensing", "Products & releases", "licensing:products", order=80)
         post_migrate.connect(schedules.sync_schedules, sender=self)
+        # Staff side (issue 8): config sections, search providers, panel links, schedules.
+        from licensing import staff
+
+        staff.ready(self)

@@ -1,6 +1,6 @@
 """Licensing URLs: the seed paths of the license server plus the catalogue REST."""
 
-from django.urls import path
+from django.urls import include, path
 
 from licensing import views as panel
 from licensing.api.views import catalogue, client, sessions, versions
@@ -40,4 +40,7 @@ urlpatterns = [
     ),
     # Panel.
     path("licensing/products", panel.products_page, name="products"),
+    # Staff side (issue 8): staff API and panel pages.
+    path("", include("licensing.api.staff.urls")),
+    path("", include("licensing.panel.urls")),
 ]

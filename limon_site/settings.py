@@ -252,6 +252,10 @@ SPECTACULAR_SETTINGS = {
         "DetailTypeEnum": "leads.models.DetailType",
         "ActivityTypeEnum": "leads.models.ActivityType",
         "ManualActivityTypeEnum": ["call", "meeting", "email"],
+        "LicenseTypeEnum": "licensing.models.LicenseType",
+        "ResourceTypeEnum": "licensing.models.ResourceType",
+        "AnomalyTypeEnum": "licensing.models.AnomalyType",
+        "AlertLevelEnum": ["info", "warning", "critical"],
     },
 }
 

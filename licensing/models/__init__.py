@@ -5,6 +5,7 @@ Invariants that must hold under concurrency live here as constraints; the servic
 License row (``select_for_update``) before counting activations or sessions.
 """
 
+from licensing.models.anomalies import Anomaly, AnomalyType
 from licensing.models.catalogue import Product, Release
 from licensing.models.customers import Customer
 from licensing.models.events import ClientEvent, ClientEventRollup, ClientEventTotal
@@ -15,9 +16,20 @@ from licensing.models.licenses import (
     LicenseSession,
     LicenseType,
 )
+from licensing.models.resources import (
+    POOL_NAMES,
+    Resource,
+    ResourceAction,
+    ResourceEvent,
+    ResourceStatus,
+    ResourceType,
+)
 
 __all__ = [
+    "POOL_NAMES",
     "Activation",
+    "Anomaly",
+    "AnomalyType",
     "ClientEvent",
     "ClientEventRollup",
     "ClientEventTotal",
@@ -28,4 +40,9 @@ __all__ = [
     "LicenseType",
     "Product",
     "Release",
+    "Resource",
+    "ResourceAction",
+    "ResourceEvent",
+    "ResourceStatus",
+    "ResourceType",
 ]

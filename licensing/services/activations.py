@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from licensing import events
 from licensing.models import Activation, EndReason, License
-from licensing.services import _checks
+from licensing.services import _checks, anomalies
 from licensing.settings_section import settings as licensing_settings
 from limon_site import audit
 from limon_site.errors import Conflict, LimonError, NotFound, RateLimited
@@ -161,6 +161,8 @@ def _activate(
         ),
     )
     _maybe_usage_alert(license, active + 1, now, refused=False)
+    # Anomaly detection (issue 8): this license's and this device's recent history.
+    anomalies.after_activation_change(license_id=license.pk, hardware_hash=hardware_hash, now=now)
     return ActivationResult(activation, created=True)
 
 
@@ -255,6 +257,10 @@ def deactivate_activation(
         },
     )
     events.log_client_event("deactivate", "ok", license_id=license.pk, activation_id=activation.pk)
+    # Anomaly detection (issue 8): seat cycling and licenses moving between devices.
+    anomalies.after_activation_change(
+        license_id=license.pk, hardware_hash=activation.hardware_hash, now=now
+    )
     threshold = licensing_settings()["usage_threshold_percent"]
     if license.max_activations and active * 100 < threshold * license.max_activations:
         License.objects.filter(pk=license.pk).update(usage_notified_at=None)

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from licensing import calllog, events, queries, versions
 from licensing.models import Activation, EndReason, License, LicenseSession, Product
-from licensing.services import _checks
+from licensing.services import _checks, anomalies
 from licensing.settings_section import settings as licensing_settings
 from limon_site import audit
 from limon_site.errors import Conflict, Forbidden, LimonError, NotFound, RateLimited
@@ -284,6 +284,8 @@ def heartbeat(*, token: str, key: str | None = None, now: datetime | None = None
         raise _ended_error(session)
     retry_after = math.ceil((session.last_heartbeat + window - now).total_seconds())
     calllog.record("heartbeat", "rate_limited", **ids)
+    # Anomaly detection (issue 8): a client beating faster than allowed.
+    anomalies.after_refused_heartbeat(activation_id=session.activation_id, now=now)
     raise RateLimited(
         f"Only one heartbeat per {conf['heartbeat_window_seconds']} seconds is allowed",
         code="HEARTBEAT_RATE_LIMITED",

@@ -6,7 +6,17 @@ from datetime import timedelta
 import factory
 from django.utils import timezone
 
-from licensing.models import Activation, Customer, License, LicenseSession, Product, Release
+from licensing.models import (
+    Activation,
+    Anomaly,
+    ClientEvent,
+    Customer,
+    License,
+    LicenseSession,
+    Product,
+    Release,
+    Resource,
+)
 
 
 class CustomerFactory(factory.django.DjangoModelFactory):
@@ -77,3 +87,35 @@ class LicenseSessionFactory(factory.django.DjangoModelFactory):
     license = factory.SelfAttribute("activation.license")
     machine_id = factory.SelfAttribute("activation.machine_name")
     version = "1.0.0"
+
+
+# --- staff side (issue 8) -------------------------------------------------------------------
+
+
+class ResourceFactory(factory.django.DjangoModelFactory):
+    """An available pool resource; pass ``type`` and a matching ``identifier`` as needed."""
+
+    class Meta:
+        model = Resource
+
+    type = "domain"
+    identifier = factory.Sequence(lambda n: f"pool-{n:05d}.example.com")
+
+
+class AnomalyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Anomaly
+
+    type = "unusual_activation_pattern"
+    license = factory.SubFactory(LicenseFactory)
+    subject = factory.LazyAttribute(lambda a: f"license:{a.license.pk}")
+    license_key = factory.LazyAttribute(lambda a: a.license.key)
+    evidence = factory.LazyFunction(lambda: {"events": 9, "threshold": 6})
+
+
+class ClientEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ClientEvent
+
+    kind = "heartbeat"
+    result = "ok"
