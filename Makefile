@@ -5,6 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8585
+PYTEST_ARGS ?= -n 2
 
 .PHONY: demo test serve install install-dev migrate lint format clean
 

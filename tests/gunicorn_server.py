@@ -74,7 +74,7 @@ def running_gunicorn(env: dict[str, str], *, workers: int = 2):
         deadline = time.monotonic() + 30
         while True:
             try:
-                with urllib.request.urlopen(base + "/health", timeout=2):
+                with urllib.request.urlopen(base + "/health", timeout=10):
                     break
             except OSError:
                 if process.poll() is not None or time.monotonic() > deadline:

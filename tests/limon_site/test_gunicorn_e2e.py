@@ -34,19 +34,20 @@ def _get(url: str):
 
 
 def _health_requests_counted(server) -> float:
+    """Requests to /api/health (only this test calls it; readiness probes use /health)."""
     text = _get(server + "/metrics")[1].decode()
     return sum(
         sample.value
         for family in text_string_to_metric_families(text)
         for sample in family.samples
-        if sample.name == "limon_http_requests_total" and sample.labels.get("route") == "health"
+        if sample.name == "limon_http_requests_total" and sample.labels.get("route") == "api/health"
     )
 
 
 def test_metrics_add_up_requests_served_by_every_worker(server):
     before = _health_requests_counted(server)
     for _ in range(12):
-        assert _get(server + "/health")[0] == 200
+        assert _get(server + "/api/health")[0] == 200
     assert _health_requests_counted(server) - before == 12
 
 
