@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import DateTimeField, F, Value
+from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from licensing import calllog, events, queries, versions
@@ -177,9 +178,13 @@ def _start(*, key, hardware_hash, machine_id, version, actor, now) -> SessionSta
 
 
 def _end(session: LicenseSession, reason: str, *, actor, now: datetime) -> int:
-    """End ``session`` if still open (conditional UPDATE); 1 if this call ended it."""
+    """End ``session`` if still open (conditional UPDATE); 1 if this call ended it.
+
+    A heartbeat that committed while this call waited for the row has a later timestamp than
+    ``now``; ``ended_at`` never precedes the last accepted heartbeat."""
     ended = LicenseSession.objects.filter(pk=session.pk, ended_at__isnull=True).update(
-        ended_at=now, end_reason=reason
+        ended_at=Greatest(Value(now, output_field=DateTimeField()), F("last_heartbeat")),
+        end_reason=reason,
     )
     if ended:
         audit.record(
