@@ -1,0 +1,65 @@
+"""Monitoring data: the inventory of license servers (sites, servers, daemons, features and
+their change history), the catalogue that gives features meaning (applications, deployments,
+feature mappings), and usage (users, departments, sessions, per-poll samples).
+
+Invariants live in constraints: unique server address, one active session per
+server + feature + user + host + handle, one sample per feature and poll instant.
+"""
+
+from monitoring.models.catalog import (
+    Application,
+    Deployment,
+    DeploymentScope,
+    Environment,
+    FeatureMapping,
+    MatchType,
+)
+from monitoring.models.inventory import (
+    ChangeType,
+    DaemonStatus,
+    Feature,
+    FeatureKind,
+    InventoryChange,
+    LicenseServer,
+    PollRun,
+    ServerKind,
+    ServerStatus,
+    Site,
+    VendorDaemon,
+)
+from monitoring.models.usage import (
+    Department,
+    LicenseUser,
+    Session,
+    SessionSource,
+    SessionStatus,
+    UsageSample,
+    UserSource,
+)
+
+__all__ = [
+    "Application",
+    "ChangeType",
+    "DaemonStatus",
+    "Department",
+    "Deployment",
+    "DeploymentScope",
+    "Environment",
+    "Feature",
+    "FeatureKind",
+    "FeatureMapping",
+    "InventoryChange",
+    "LicenseServer",
+    "LicenseUser",
+    "MatchType",
+    "PollRun",
+    "ServerKind",
+    "ServerStatus",
+    "Session",
+    "SessionSource",
+    "SessionStatus",
+    "Site",
+    "UsageSample",
+    "UserSource",
+    "VendorDaemon",
+]
