@@ -9,6 +9,7 @@ from limon_site.errors import ValidationFailed
 MONITORING = "monitoring"
 TOOLS = "tools"
 FEATURE_IGNORE = "feature-ignore"
+LOG_IMPORT = "log-import"
 
 MONITORING_DEFAULTS = {
     # minutes between two polls of every active server
@@ -33,6 +34,18 @@ FEATURE_IGNORE_DEFAULTS = {
     # glob patterns over feature names, applied to every server when polling
     "include": [],
     "exclude": [],
+}
+
+
+LOG_IMPORT_DEFAULTS = {
+    # a denial is "false" when the same user obtained the feature this many seconds before …
+    "false_denial_before_seconds": 5,
+    # … or this many seconds after it
+    "false_denial_after_seconds": 2,
+    # uploads larger than this are refused with 413 (never stored in full)
+    "max_upload_mb": 200,
+    # rows committed together with one checkpoint
+    "batch_lines": 50_000,
 }
 
 
@@ -82,6 +95,23 @@ def _validate_ignore(values: dict) -> dict:
     return values
 
 
+def _validate_log_import(values: dict) -> dict:
+    limits = {
+        "false_denial_before_seconds": (0, 3600),
+        "false_denial_after_seconds": (0, 3600),
+        "max_upload_mb": (1, 10_000),
+        "batch_lines": (100, 10_000_000),
+    }
+    errors = {}
+    for key, (low, high) in limits.items():
+        value = values[key]
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            errors[key] = [f"Must be a whole number from {low} to {high}"]
+    if errors:
+        raise _fields_error("Invalid log import settings", errors)
+    return values
+
+
 def register() -> None:
     config.register_section(
         MONITORING,
@@ -97,4 +127,10 @@ def register() -> None:
         FEATURE_IGNORE_DEFAULTS,
         validate=_validate_ignore,
         description="Features left out when polling (glob patterns)",
+    )
+    config.register_section(
+        LOG_IMPORT,
+        LOG_IMPORT_DEFAULTS,
+        validate=_validate_log_import,
+        description="Debug-log import: false-denial window, upload limit, batch size",
     )

@@ -85,6 +85,8 @@ class Session(models.Model):
     source = models.CharField(max_length=10, choices=SessionSource.choices, default="poll")
     #: Closed because the vendor daemon restarted, not by a check-in.
     closed_by_restart = models.BooleanField(default=False)
+    #: Content hash of a log-imported checkout (OUT line), so overlapping logs import it once.
+    fingerprint = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["-started_at", "-id"]
@@ -102,6 +104,11 @@ class Session(models.Model):
             models.CheckConstraint(
                 condition=Q(ended_at__isnull=True) | Q(ended_at__gte=models.F("started_at")),
                 name="session_ends_after_start",
+            ),
+            models.UniqueConstraint(
+                fields=["server", "fingerprint"],
+                condition=~Q(fingerprint=""),
+                name="session_log_checkout_once",
             ),
         ]
         indexes = [
