@@ -1,0 +1,176 @@
+"""Database side of a log import batch: features and users created as needed on the
+server, and sessions and events written with large ``bulk_create`` calls, leaving out
+fingerprints the server already has (so counts and the summary only see new rows)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from django.db import connection
+
+from monitoring.models import (
+    Event,
+    Feature,
+    LicenseServer,
+    LicenseUser,
+    LogImport,
+    Session,
+    SessionSource,
+    SessionStatus,
+    UserSource,
+)
+
+BULK_SIZE = 5000
+
+
+def _chunks(items: list, size: int):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+class RowWriter:
+    def __init__(self, *, server: LicenseServer, log_import: LogImport, zone: ZoneInfo):
+        self.server = server
+        self.log_import = log_import
+        self.zone = zone
+        self.feature_ids: dict[tuple[str, str], int] = {}
+        self.user_ids: dict[str, int] = {}
+        #: SQLite allows 999 bound parameters in older builds; PostgreSQL many more.
+        self.in_size = 900 if connection.vendor == "sqlite" else 10_000
+
+    def _aware(self, local: datetime) -> datetime:
+        return local.replace(tzinfo=self.zone)
+
+    # -- lookups -----------------------------------------------------------------------
+    def _features(self, keys: set[tuple[str, str]]) -> None:
+        missing = {(v[:100], n[:200]) for v, n in keys} - self.feature_ids.keys()
+        if not missing:
+            return
+        names = sorted({name for _, name in missing})
+        for chunk in _chunks(names, self.in_size):
+            for pk, vendor, name in Feature.objects.filter(
+                server=self.server, name__in=chunk
+            ).values_list("id", "vendor", "name"):
+                self.feature_ids[(vendor, name)] = pk
+        new = missing - self.feature_ids.keys()
+        if not new:
+            return
+        Feature.objects.bulk_create(
+            [Feature(server=self.server, vendor=v, name=n, issued=None) for v, n in sorted(new)],
+            ignore_conflicts=True,
+        )
+        self._features(new)
+
+    def _users(self, names: set[str]) -> None:
+        missing = {n[:150] for n in names} - self.user_ids.keys()
+        if not missing:
+            return
+        for chunk in _chunks(sorted(missing), self.in_size):
+            self.user_ids.update(
+                LicenseUser.objects.filter(username__in=chunk).values_list("username", "id")
+            )
+        new = missing - self.user_ids.keys()
+        if not new:
+            return
+        LicenseUser.objects.bulk_create(
+            [LicenseUser(username=n, source=UserSource.LOG) for n in sorted(new)],
+            ignore_conflicts=True,
+        )
+        self._users(new)
+
+    def _new(self, model, rows: list[tuple]) -> list[tuple]:
+        """Rows whose fingerprint (first item) the server does not have yet, once each."""
+        unique = {}
+        for row in rows:
+            unique.setdefault(row[0], row)
+        existing: set[str] = set()
+        for chunk in _chunks(list(unique), self.in_size):
+            existing.update(
+                model.objects.filter(server=self.server, fingerprint__in=chunk).values_list(
+                    "fingerprint", flat=True
+                )
+            )
+        return [row for fp, row in unique.items() if fp not in existing]
+
+    # -- writes ------------------------------------------------------------------------
+    def write_sessions(self, rows: list[tuple]) -> list[tuple]:
+        """Store new session rows (see ``log_tracker``); returns the ones stored."""
+        rows = self._new(Session, rows)
+        if not rows:
+            return rows
+        self._features({(r[1], r[2]) for r in rows})
+        self._users({r[3] for r in rows})
+        aware = self._aware
+        Session.objects.bulk_create(
+            [
+                Session(
+                    server=self.server,
+                    feature_id=self.feature_ids[(daemon[:100], feature[:200])],
+                    user_id=self.user_ids[user[:150]],
+                    host=host[:200],
+                    display=detail[:200],
+                    licenses=licenses,
+                    started_at=aware(started),
+                    ended_at=aware(ended),
+                    status=SessionStatus.ARCHIVED,
+                    source=SessionSource.LOG,
+                    closed_by_restart=by_restart,
+                    fingerprint=fingerprint,
+                )
+                for (
+                    fingerprint,
+                    daemon,
+                    feature,
+                    user,
+                    host,
+                    licenses,
+                    detail,
+                    started,
+                    ended,
+                    by_restart,
+                ) in rows
+            ],
+            batch_size=BULK_SIZE,
+            ignore_conflicts=True,
+        )
+        return rows
+
+    def write_events(self, rows: list[tuple]) -> list[tuple]:
+        """Store new event rows (see ``log_tracker``); returns the ones stored."""
+        rows = self._new(Event, rows)
+        if not rows:
+            return rows
+        self._features({(r[1], r[2]) for r in rows if r[2]})
+        aware = self._aware
+        Event.objects.bulk_create(
+            [
+                Event(
+                    server=self.server,
+                    feature_id=self.feature_ids.get((daemon[:100], feature[:200])),
+                    feature_name=feature[:200],
+                    username=user[:150],
+                    host=host[:200],
+                    type=event_type,
+                    reason=reason,
+                    occurred_at=aware(at),
+                    is_false_denial=is_false,
+                    log_import=self.log_import,
+                    fingerprint=fingerprint,
+                )
+                for (
+                    fingerprint,
+                    daemon,
+                    feature,
+                    user,
+                    host,
+                    event_type,
+                    reason,
+                    at,
+                    is_false,
+                ) in rows
+            ],
+            batch_size=BULK_SIZE,
+            ignore_conflicts=True,
+        )
+        return rows
