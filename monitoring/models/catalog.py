@@ -125,9 +125,14 @@ class FeatureMapping(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["pattern", "match_type", "server"],
+                condition=Q(server__isnull=False),
                 name="mapping_unique_pattern_per_server",
-                nulls_distinct=False,
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["pattern", "match_type"],
+                condition=Q(server__isnull=True),
+                name="mapping_unique_global_pattern",
+            ),
         ]
 
     def __str__(self) -> str:
