@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class MonitoringConfig(AppConfig):
@@ -9,3 +10,13 @@ class MonitoringConfig(AppConfig):
         from monitoring import conf
 
         conf.register()
+        from limon_site.registry import register_panel_link
+
+        register_panel_link("Monitoring", "License servers", "monitoring:servers", order=10)
+        register_panel_link("Monitoring", "Sites", "monitoring:sites", order=20)
+        register_panel_link("Monitoring", "Applications", "monitoring:applications", order=30)
+        register_panel_link("Monitoring", "Feature mappings", "monitoring:mappings", order=40)
+        register_panel_link("Monitoring", "Configuration", "monitoring:config", order=90)
+        from monitoring import schedules
+
+        post_migrate.connect(schedules.sync_schedules, sender=self)
