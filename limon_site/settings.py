@@ -256,6 +256,8 @@ SPECTACULAR_SETTINGS = {
         "ResourceTypeEnum": "licensing.models.ResourceType",
         "AnomalyTypeEnum": "licensing.models.AnomalyType",
         "AlertLevelEnum": ["info", "warning", "critical"],
+        "ApiKeyScopeEnum": "limon_site.models.ApiKeyScope",
+        "DeploymentScopeEnum": "monitoring.models.DeploymentScope",
     },
 }
 

@@ -4,5 +4,4 @@ app_name = "monitoring"
 
 urlpatterns: list = [
     path("", include("monitoring.api.urls")),
-    path("panel/monitoring/", include("monitoring.panel_urls")),
 ]
