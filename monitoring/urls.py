@@ -4,4 +4,5 @@ app_name = "monitoring"
 
 urlpatterns: list = [
     path("", include("monitoring.api.urls")),
+    path("panel/monitoring/", include("monitoring.panel_urls")),
 ]
