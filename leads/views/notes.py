@@ -18,37 +18,31 @@ def _back(note: Note):
     return redirect("leads:detail", note.institution_id)
 
 
+def _add_note(request, target: dict) -> None:
+    """Add a note to ``target`` (``{"institution": …}`` or ``{"contact": …}``) from the form."""
+    form = NoteForm(request.POST)
+    if not form.is_valid():
+        form_errors_message(request, form)
+        return
+    try:
+        services.add_note(**target, actor=request.user, **form.cleaned_data)
+    except LimonError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "Note added.")
+
+
 @staff_required
 @require_POST
 def add_institution_note(request, pk: int):
-    institution = get_object_or_404(Institution, pk=pk)
-    form = NoteForm(request.POST)
-    if form.is_valid():
-        try:
-            services.add_note(institution=institution, actor=request.user, **form.cleaned_data)
-        except LimonError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, "Note added.")
-    else:
-        form_errors_message(request, form)
+    _add_note(request, {"institution": get_object_or_404(Institution, pk=pk)})
     return redirect("leads:detail", pk)
 
 
 @staff_required
 @require_POST
 def add_contact_note(request, pk: int):
-    contact = get_object_or_404(Contact, pk=pk)
-    form = NoteForm(request.POST)
-    if form.is_valid():
-        try:
-            services.add_note(contact=contact, actor=request.user, **form.cleaned_data)
-        except LimonError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, "Note added.")
-    else:
-        form_errors_message(request, form)
+    _add_note(request, {"contact": get_object_or_404(Contact, pk=pk)})
     return redirect("leads:contact", pk)
 
 
