@@ -34,15 +34,20 @@ MAPPING_FIELDS = [
 ]
 
 
+def validate_pattern(pattern: str, match_type: str) -> None:
+    """A regular-expression pattern must compile (400 naming ``pattern`` otherwise)."""
+    if match_type == MatchType.REGEX:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise field_error("pattern", f"Not a valid regular expression: {exc}.") from None
+
+
 def _check(mapping: FeatureMapping) -> None:
     mapping.pattern = (mapping.pattern or "").strip()
     mapping.display_name = (mapping.display_name or "").strip()
     validated(mapping)
-    if mapping.match_type == MatchType.REGEX:
-        try:
-            re.compile(mapping.pattern)
-        except re.error as exc:
-            raise field_error("pattern", f"Not a valid regular expression: {exc}.") from None
+    validate_pattern(mapping.pattern, mapping.match_type)
     clash = FeatureMapping.objects.filter(
         pattern=mapping.pattern, match_type=mapping.match_type, server=mapping.server_id
     ).exclude(pk=mapping.pk)
