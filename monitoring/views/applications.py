@@ -4,15 +4,14 @@ removed from the application's page."""
 
 from __future__ import annotations
 
-import importlib.util
-
 from django.contrib import messages
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from limon_site.panel.access import staff_required
-from monitoring import queries
+from monitoring import app_templates, queries
+from monitoring.api.filters import ApplicationFilter
 from monitoring.forms import (
     ApplicationForm,
     DeploymentForm,
@@ -20,23 +19,17 @@ from monitoring.forms import (
     NewApplicationForm,
 )
 from monitoring.models import Application, Deployment
-from monitoring.services import catalog
+from monitoring.services import catalog, templates
 from monitoring.views.common import paginate, run
-
-
-def _templates() -> list[tuple[str, str]]:
-    """(key, label) of the built-in application templates, when that library is installed."""
-    if importlib.util.find_spec("monitoring.app_templates") is None:
-        return []
-    from monitoring.services import templates
-
-    return templates.choices()
 
 
 @staff_required
 def application_list(request):
+    filterset = ApplicationFilter(request.GET, queryset=queries.applications_overview())
     return render(
-        request, "monitoring/applications.html", paginate(request, queries.applications_overview())
+        request,
+        "monitoring/applications.html",
+        {"filter": filterset, **paginate(request, filterset.qs)},
     )
 
 
@@ -63,8 +56,7 @@ def _detail(request, pk: int, *, keystone_form=None, deployment_form=None, statu
 
 @staff_required
 def application_new(request):
-    templates = _templates()
-    form = NewApplicationForm(request.POST or None, templates=templates)
+    form = NewApplicationForm(request.POST or None, templates=app_templates.choices())
     if request.method == "POST" and form.is_valid():
         values = dict(form.cleaned_data)
         template = values.pop("template", "")
@@ -77,11 +69,14 @@ def application_new(request):
 
 @transaction.atomic
 def _create(actor, values: dict, template: str) -> Application:
-    """The application and its template's mappings together, or neither."""
+    """The application and its template's mappings together, or neither. Vendor and category
+    left empty are taken from the template."""
+    chosen = app_templates.get(template) if template else None
+    if chosen:
+        values["vendor"] = values["vendor"] or chosen.vendor
+        values["category"] = values["category"] or chosen.category
     application = catalog.create_application(actor=actor, **values)
     if template:
-        from monitoring.services import templates
-
         templates.apply_template(application, template, actor=actor)
     return application
 

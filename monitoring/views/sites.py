@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 from limon_site.errors import LimonError
 from limon_site.panel.access import staff_required
 from monitoring import queries
+from monitoring.api.filters import SiteFilter
 from monitoring.forms import SiteForm
 from monitoring.models import Site
 from monitoring.services import catalog
@@ -15,7 +16,10 @@ from monitoring.views.common import paginate, run
 
 @staff_required
 def site_list(request):
-    return render(request, "monitoring/sites.html", paginate(request, queries.sites_overview()))
+    filterset = SiteFilter(request.GET, queryset=queries.sites_overview())
+    return render(
+        request, "monitoring/sites.html", {"filter": filterset, **paginate(request, filterset.qs)}
+    )
 
 
 @staff_required

@@ -451,3 +451,31 @@ def test_panel_forms_require_csrf(client, staff_user):
     response = csrf_client.post(BASE + "/sites/new", {"name": "Sneaky", "timezone": "UTC"})
     assert response.status_code == 403
     assert not Site.objects.filter(name="Sneaky").exists()
+
+
+def test_creating_an_application_from_a_template_fills_its_mappings(staff_client):
+    form = staff_client.get(BASE + "/applications/new").content.decode()
+    assert '<option value="matlab">MATLAB (MathWorks)</option>' in form
+    staff_client.post(
+        BASE + "/applications/new", {"name": "MATLAB", "currency": "EUR", "template": "matlab"}
+    )
+    application = Application.objects.get(name="MATLAB")
+    assert application.template == "matlab" and application.vendor == "MathWorks"
+    patterns = set(application.mappings.values_list("pattern", flat=True))
+    assert {"MATLAB", "SIMULINK"} <= patterns
+
+
+def test_a_failing_template_creates_no_application(staff_client):
+    response = staff_client.post(
+        BASE + "/applications/new", {"name": "Ghost", "currency": "EUR", "template": "no-such"}
+    )
+    assert response.status_code == 200 and "template" in response.context["form"].errors
+    assert not Application.objects.filter(name="Ghost").exists()
+
+
+def test_application_list_filters_by_vendor(staff_client):
+    ApplicationFactory(name="NX", vendor="Siemens")
+    ApplicationFactory(name="Abaqus", vendor="Dassault")
+    page = staff_client.get(BASE + "/applications?vendor=siemens").content.decode()
+    table = page.split('data-testid="applications"')[1]
+    assert "NX" in table and "Abaqus" not in table
