@@ -10,6 +10,14 @@ class MonitoringConfig(AppConfig):
         from monitoring import conf
 
         conf.register()
+        from limon_site.registry import register_demo_seeder
+        from monitoring import demo
+
+        register_demo_seeder(100, "monitoring", demo.seed)
+        from limon_site.metrics import register_collector
+        from monitoring.queries_logs import denial_metrics
+
+        register_collector(denial_metrics)
         from limon_site.registry import register_panel_link
 
         register_panel_link("Monitoring", "License servers", "monitoring:servers", order=10)

@@ -161,8 +161,9 @@ def _refresh_totals(log_import_id: int) -> None:
     )
 
 
-def _inherited_open(log_file: LogFile) -> list:
-    """Checkouts left open at the end of the server's latest imported log."""
+def _inherited(log_file: LogFile) -> dict:
+    """The end state of the server's latest imported log: its first and last times and
+    the checkouts it left open (``CheckoutTracker`` decides whether it applies)."""
     previous = (
         LogFile.objects.filter(server=log_file.server, state="done", skipped_duplicate=False)
         .exclude(pk=log_file.pk)
@@ -170,7 +171,8 @@ def _inherited_open(log_file: LogFile) -> list:
         .values_list("checkpoint", flat=True)
         .first()
     )
-    return (previous or {}).get("tracker", {}).get("open", [])
+    tracker = (previous or {}).get("tracker", {})
+    return {key: tracker.get(key) for key in ("first", "now", "open")}
 
 
 class _FileRun:
@@ -181,7 +183,7 @@ class _FileRun:
         checkpoint = log_file.checkpoint or {}
         parser_state = checkpoint.get("parser")
         self.parser = LogParser(LogParserState.from_dict(parser_state) if parser_state else None)
-        tracker_state = checkpoint.get("tracker") or {"open": _inherited_open(log_file)}
+        tracker_state = checkpoint.get("tracker") or {"inherit": _inherited(log_file)}
         self.tracker = CheckoutTracker(
             before_seconds=settings["false_denial_before_seconds"],
             after_seconds=settings["false_denial_after_seconds"],

@@ -21,7 +21,12 @@ Rules (``docs/log-import.md`` explains them for operators):
 * **Restarts.** A vendor's stop, start or restart closes that vendor's open checkouts at
   that moment (``closed_by_restart``); an lmgrd start or stop closes all of them.
 * **End of file.** Checkouts still out stay open in the checkpoint; a later log of the
-  same server continues them (the importer hands them over).
+  same server continues them: the importer passes the previous log's end state as
+  ``inherit``. When the new log's first dated line falls inside the previous log (a
+  rotated log that overlaps it), its lines up to the previous log's last second (the
+  high-water mark) are skipped, since their sessions and events are already stored; when
+  it starts after the previous log, the open checkouts carry over; when it starts before
+  the previous log (an older log imported late), nothing carries over.
 * **Timeouts.** ``IN ... (INACTIVE)`` closes the session *and* is a ``timeout`` event.
 * **False denials.** A denial is false when the same user obtained the same feature
   (an ``OUT``, reread re-logs excepted) from ``before`` seconds before to ``after``
@@ -56,7 +61,8 @@ REREAD_SECONDS = 60
 LMGRD = "lmgrd"
 
 EVENT_TYPES = {DENIED: "denied", QUEUED: "queued", DEQUEUED: "dequeued", UNSUPPORTED: "unsupported"}
-STAT_KEYS = ("orphan_ins", "reconnects", "reread_duplicates", "closed_by_restart", "undated")
+STAT_KEYS = ("orphan_ins", "reconnects", "reread_duplicates", "closed_by_restart", "undated",
+             "overlap_skipped")  # fmt: skip
 
 # Open checkout: [fingerprint, started (ISO), licenses, detail]
 # Session row:  (fingerprint, daemon, feature, user, host, licenses, detail, started, ended,
@@ -99,6 +105,11 @@ class CheckoutTracker:
         self.second: str | None = state.get("second")
         self.occurrences: dict[str, int] = dict(state.get("occurrences", {}))
         self.stats = {key: state.get("stats", {}).get(key, 0) for key in STAT_KEYS}
+        self.first: str | None = state.get("first")
+        self.inherit: dict | None = state.get("inherit")
+        self.skip_until: datetime | None = (
+            _dt(state["skip_until"]) if state.get("skip_until") else None
+        )
         self.sessions: list[tuple] = []
         self.events: list[tuple] = []
 
@@ -119,6 +130,9 @@ class CheckoutTracker:
             "second": self.second,
             "occurrences": self.occurrences,
             "stats": dict(self.stats),
+            "first": self.first,
+            "inherit": self.inherit,
+            "skip_until": _iso(self.skip_until) if self.skip_until else None,
         }
 
     def drain(self) -> tuple[list[tuple], list[tuple]]:
@@ -132,6 +146,13 @@ class CheckoutTracker:
         if at is None:
             self.stats["undated"] += 1
             return
+        if self.first is None:
+            self._start(at)
+        if self.skip_until is not None:
+            if at <= self.skip_until:
+                self.stats["overlap_skipped"] += 1
+                return
+            self.skip_until = None
         if self.now is None or at > self.now:
             self.now = at
             if self.closing or self.pending:
@@ -158,6 +179,18 @@ class CheckoutTracker:
         self.reread_until = {}
 
     # -- rules -------------------------------------------------------------------------
+    def _start(self, at: datetime) -> None:
+        """First dated record: continue the previous log of the server when this one
+        overlaps or follows it (see the module docstring)."""
+        self.first = _iso(at)
+        inherit, self.inherit = self.inherit, None
+        if not inherit or not inherit.get("first") or self.first < inherit["first"]:
+            return
+        for daemon, feature, user, host, *entry in inherit.get("open", []):
+            self._add_open((daemon, feature, user, host), entry)
+        if inherit.get("now") and self.first <= inherit["now"]:
+            self.skip_until = _dt(inherit["now"])
+
     def _fingerprint(self, record: LogRecord, at: datetime) -> str:
         second = _iso(at)
         if second != self.second:
