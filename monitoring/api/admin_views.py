@@ -94,7 +94,7 @@ class _ServiceDetailView(generics.RetrieveUpdateDestroyAPIView):
 
 @_list_schema(SiteSerializer)
 class SiteListView(_ServiceListView):
-    queryset = Site.objects.annotate(server_count=Count("servers"))
+    queryset = Site.objects.annotate(server_count=Count("servers")).order_by("name")
     serializer_class = SiteSerializer
     filterset_class = filters.SiteFilter
     create_service = staticmethod(catalog.create_site)
@@ -102,7 +102,7 @@ class SiteListView(_ServiceListView):
 
 @_detail_schema(SiteSerializer)
 class SiteDetailView(_ServiceDetailView):
-    queryset = Site.objects.annotate(server_count=Count("servers"))
+    queryset = Site.objects.annotate(server_count=Count("servers")).order_by("name")
     serializer_class = SiteSerializer
     update_service = staticmethod(catalog.update_site)
     delete_service = staticmethod(catalog.delete_site)
@@ -194,8 +194,10 @@ class ServerImportView(APIView):
 
 @_list_schema(ApplicationSerializer)
 class ApplicationListView(_ServiceListView):
-    queryset = Application.objects.select_related("keystone_feature").annotate(
-        deployment_count=Count("deployments")
+    queryset = (
+        Application.objects.select_related("keystone_feature")
+        .annotate(deployment_count=Count("deployments"))
+        .order_by("name")
     )
     serializer_class = ApplicationSerializer
     filterset_class = filters.ApplicationFilter
@@ -204,8 +206,10 @@ class ApplicationListView(_ServiceListView):
 
 @_detail_schema(ApplicationSerializer, delete_conflicts=False)
 class ApplicationDetailView(_ServiceDetailView):
-    queryset = Application.objects.select_related("keystone_feature").annotate(
-        deployment_count=Count("deployments")
+    queryset = (
+        Application.objects.select_related("keystone_feature")
+        .annotate(deployment_count=Count("deployments"))
+        .order_by("name")
     )
     serializer_class = ApplicationSerializer
     update_service = staticmethod(catalog.update_application)
