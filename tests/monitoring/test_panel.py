@@ -479,3 +479,14 @@ def test_application_list_filters_by_vendor(staff_client):
     page = staff_client.get(BASE + "/applications?vendor=siemens").content.decode()
     table = page.split('data-testid="applications"')[1]
     assert "NX" in table and "Abaqus" not in table
+
+
+def test_list_pages_do_not_query_per_row(staff_client, django_assert_max_num_queries):
+    for _ in range(15):
+        server = LicenseServerFactory(last_polled_at=timezone.now())
+        feature = FeatureFactory(server=server)
+        DeploymentFactory(server=server, application__keystone_feature=feature)
+        FeatureMappingFactory(server=server, application=ApplicationFactory())
+    for path in ("/servers", "/sites", "/applications", "/mappings"):
+        with django_assert_max_num_queries(12):
+            assert staff_client.get(BASE + path).status_code == 200
