@@ -79,7 +79,8 @@ def _servers(sites: dict[str, Site]) -> dict[str, LicenseServer]:
     return found
 
 
-def _features(servers: dict[str, LicenseServer], today: date) -> dict[tuple, Feature]:
+def _features(servers: dict[str, LicenseServer], now) -> dict[tuple, Feature]:
+    """The estate's features; expiry as the simulator prints it on the server's local date."""
     daemons = {
         (d.server_id, d.name): d for d in VendorDaemon.objects.filter(server__in=servers.values())
     }
@@ -87,7 +88,7 @@ def _features(servers: dict[str, LicenseServer], today: date) -> dict[tuple, Fea
         (f.server_id, f.vendor, f.name): f
         for f in Feature.objects.filter(server__in=servers.values())
     }
-    now = timezone.now()
+    moment = int(now.timestamp())
     missing = []
     for spec in estate.FEATURES:
         server = servers[spec.server]
@@ -102,7 +103,9 @@ def _features(servers: dict[str, LicenseServer], today: date) -> dict[tuple, Fea
                 version=spec.version,
                 kind=FeatureKind.FLOATING if spec.issued is not None else FeatureKind.UNCOUNTED,
                 issued=spec.issued,
-                expires_on=usage.expiry(spec, today),
+                expires_on=usage.expiry(
+                    spec, usage.local_time(estate.server(spec.server), moment).date()
+                ),
                 first_seen_at=now,
                 last_seen_at=now,
             )
@@ -202,16 +205,18 @@ def _tools() -> None:
         config.update(conf.TOOLS, changes, actor=ACTOR)
 
 
-def seed(stdout=None, *, days: int = HISTORY_DAYS) -> None:
-    """Seed the demo estate and ``days`` days of history (tests pass fewer)."""
-    today = timezone.localdate()
+def seed(stdout=None, *, days: int = HISTORY_DAYS, now=None) -> None:
+    """Seed the demo estate and ``days`` days of history up to ``now`` (tests pass fewer
+    days and a fixed instant)."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
     with transaction.atomic():
         servers = _servers(_sites())
-        features = _features(servers, today)
+        features = _features(servers, now)
         users = _people()
         apps = _applications(features, today)
         _tools()
-    history = seed_history(servers=servers, features=features, days=days, now=timezone.now())
+    history = seed_history(servers=servers, features=features, days=days, now=now)
     if stdout is not None:
         stdout.write(
             f"  {len(servers)} servers, {len(features)} features, {apps} new applications, "

@@ -261,7 +261,8 @@ DEPARTMENTS = (
 
 _FIRST = ("Anna", "Jonas", "Marie", "Luca", "Sofia", "Noah", "Emma", "Ben", "Clara", "Ali",
           "Priya", "Rahul", "Ananya", "Vikram", "Meera", "John", "Emily", "Michael", "Sarah",
-          "David", "Laura", "Tobias", "Julia", "Felix", "Hannah", "Omar", "Chen", "Yuki")  # fmt: skip
+          "David", "Laura", "Tobias", "Julia", "Felix", "Hannah", "Omar", "Chen",
+          "Yuki")  # fmt: skip
 _LAST = ("Keller", "Martin", "Rossi", "Garcia", "Novak", "Smith", "Berg", "Kim", "Patel",
          "Sharma", "Iyer", "Kulkarni", "Fischer", "Weber", "Wagner", "Becker", "Hoffmann",
          "Johnson", "Miller", "Brown", "Davis", "Wilson", "Moore", "Taylor", "Schulz", "Nair",
