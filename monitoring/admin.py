@@ -102,7 +102,7 @@ class SiteAdmin(AuditedAdmin):
 class LicenseServerForm(forms.ModelForm):
     class Meta:
         model = LicenseServer
-        fields = [*servers.SERVER_FIELDS, "is_active"]
+        fields = servers.SERVER_FIELDS
 
     def clean_address(self):
         try:
@@ -126,7 +126,9 @@ class LicenseServerAdmin(AuditedAdmin):
     list_display = ["name", "kind", "address", "site", "status", "is_active", "last_polled_at"]
     search_fields = ["name", "address", "description"]
     list_filter = ["kind", "status", "is_active", "site"]
+    actions = ["decommission", "reactivate"]
     readonly_fields = [
+        "is_active",
         "status",
         "nodes",
         "last_polled_at",
@@ -137,6 +139,16 @@ class LicenseServerAdmin(AuditedAdmin):
         "decommissioned_at",
     ]
     inlines = [VendorDaemonInline]
+
+    @admin.action(description="Decommission (keep history, stop polling)")
+    def decommission(self, request, queryset):
+        for server in queryset:
+            servers.decommission_server(server, actor=request.user)
+
+    @admin.action(description="Reactivate (poll again)")
+    def reactivate(self, request, queryset):
+        for server in queryset:
+            servers.reactivate_server(server, actor=request.user)
 
 
 @admin.register(VendorDaemon)

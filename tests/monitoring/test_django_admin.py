@@ -86,7 +86,7 @@ def test_server_add_form_rejects_a_bad_address(admin_client):
     response = admin_client.post(
         reverse("admin:monitoring_licenseserver_add"),
         {"name": "flex1", "kind": "flexlm", "address": "flex1", "timezone": "",
-         "feature_include": "[]", "feature_exclude": "[]", "is_active": "on",
+         "feature_include": "[]", "feature_exclude": "[]",
          "daemons-TOTAL_FORMS": "0", "daemons-INITIAL_FORMS": "0"},
     )  # fmt: skip
     assert response.status_code == 200
@@ -99,7 +99,7 @@ def test_server_saved_in_the_admin_is_normalised_and_audited(admin_client):
     response = admin_client.post(
         reverse("admin:monitoring_licenseserver_add"),
         {"name": "flex1", "kind": "flexlm", "address": "27000@FLEX1", "site": site.pk,
-         "timezone": "", "feature_include": "[]", "feature_exclude": "[]", "is_active": "on",
+         "timezone": "", "feature_include": "[]", "feature_exclude": "[]",
          "daemons-TOTAL_FORMS": "0", "daemons-INITIAL_FORMS": "0"},
     )  # fmt: skip
     assert response.status_code == 302, response.content
@@ -119,3 +119,14 @@ def test_history_tables_are_read_only(admin_client, estate):
     delete = reverse("admin:monitoring_inventorychange_delete", args=[change.pk])
     assert admin_client.post(delete, {"post": "yes"}).status_code == 403
     assert InventoryChange.objects.filter(pk=change.pk).exists()
+
+
+def test_decommission_action_goes_through_the_lifecycle(admin_client, estate):
+    response = admin_client.post(
+        reverse("admin:monitoring_licenseserver_changelist"),
+        {"action": "decommission", "_selected_action": [estate.pk]},
+    )
+    assert response.status_code == 302
+    estate.refresh_from_db()
+    assert estate.is_active is False and estate.decommissioned_at is not None
+    assert AuditEvent.objects.filter(action="server.decommissioned").exists()
