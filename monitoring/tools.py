@@ -145,10 +145,13 @@ def _says_something(text: str, parser: StatusParser) -> bool:
     return bool(report.error or report.servers or report.vendors or report.features)
 
 
-def run_status_tool(server: LicenseServer, *, timeout: float | None = None) -> str:
+def run_status_tool(
+    server: LicenseServer, *, timeout: float | None = None, tools: dict | None = None
+) -> str:
     """The status text of ``server`` as its kind's tool prints it.
 
-    ``timeout`` defaults to the ``monitoring.poll_timeout_seconds`` setting. A non-zero exit
+    ``timeout`` defaults to the ``monitoring.poll_timeout_seconds`` setting and ``tools`` (the
+    ``tools`` configuration section) is read when not given. A non-zero exit
     is accepted when the output still says something (``lmstat`` exits 1 with "Cannot connect
     …", which the parser turns into a server error); a tool killed by a signal never is, since
     its output may stop in the middle of the user list.
@@ -159,7 +162,7 @@ def run_status_tool(server: LicenseServer, *, timeout: float | None = None) -> s
     tool = tool_kind(server.kind)
     if timeout is None:
         timeout = config.get(MONITORING)["poll_timeout_seconds"]
-    binary = resolve_binary(config.get(TOOLS)[tool.config_key])
+    binary = resolve_binary((tools or config.get(TOOLS))[tool.config_key])
     completed = _run(tool.build_args(binary, server.address), timeout=timeout)
     text = _decode(completed.stdout)
     if completed.returncode < 0:

@@ -11,9 +11,11 @@ open session open: an outage is not a check-in.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -22,7 +24,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from limon_site import config
-from monitoring.conf import MONITORING
+from monitoring.conf import MONITORING, TOOLS
 from monitoring.models import LicenseServer, PollRun, ServerStatus
 from monitoring.parsers.model import StatusReport
 from monitoring.services.reconcile import Outcome, reconcile, server_zone
@@ -32,6 +34,15 @@ logger = logging.getLogger("monitoring.polling")
 
 #: Seconds a claim outlives the tool timeout: time to parse and write the poll.
 CLAIM_MARGIN_SECONDS = 60
+
+#: SQLite has one writer, and its shared in-memory test database answers "table is locked"
+#: instead of waiting: poll threads of one process take turns for their database work there
+#: (the tools still run side by side). Claims, not this lock, keep pollers apart.
+_sqlite_turn = threading.Lock()
+
+
+def _database_turn():
+    return _sqlite_turn if connections["default"].vendor == "sqlite" else nullcontext()
 
 
 @dataclass(frozen=True)
@@ -99,18 +110,18 @@ def _nodes(report: StatusReport) -> list[dict]:
     ]
 
 
-def _poll_claimed(server: LicenseServer, now: datetime, timeout: float) -> PollRun:
+def _poll_claimed(server: LicenseServer, now: datetime, timeout: float, tools: dict) -> PollRun:
     started = time.monotonic()
     report: StatusReport | None = None
     try:
         tool = tool_kind(server.kind)
-        text = run_status_tool(server, timeout=timeout)
+        text = run_status_tool(server, timeout=timeout, tools=tools)
         local_now = now.astimezone(server_zone(server)).replace(tzinfo=None)
         report = tool.parser(text.splitlines(), now=local_now)
         error = _report_error(report)
     except ToolError as exc:
         error = str(exc)
-    with transaction.atomic():
+    with _database_turn(), transaction.atomic():
         if error:
             outcome = Outcome(features=0, sessions_opened=0, sessions_closed=0)
             fields = {"status": ServerStatus.DOWN, "last_error": error}
@@ -173,19 +184,28 @@ def poll_server(server_id: int, *, now: datetime | None = None) -> PollRun | Non
     decommissioned.
     """
     now = now or timezone.now()
-    timeout = config.get(MONITORING)["poll_timeout_seconds"]
-    until = claim_server(server_id, timeout_seconds=timeout)
-    if until is None:
-        logger.info("poll server_id=%s skipped: claimed by another poller", server_id)
-        return None
+    with _database_turn():
+        timeout = config.get(MONITORING)["poll_timeout_seconds"]
+        until = claim_server(server_id, timeout_seconds=timeout)
+        if until is None:
+            logger.info("poll server_id=%s skipped: claimed by another poller", server_id)
+            return None
+        try:
+            done = PollRun.objects.filter(server_id=server_id, polled_at=now).first()
+            server = LicenseServer.objects.select_related("site").get(pk=server_id)
+            tools = config.get(TOOLS)
+        except BaseException:
+            release_claim(server_id, until)
+            raise
+    if done is not None:
+        with _database_turn():
+            release_claim(server_id, until)
+        return done
     try:
-        done = PollRun.objects.filter(server_id=server_id, polled_at=now).first()
-        if done is not None:
-            return done
-        server = LicenseServer.objects.select_related("site").get(pk=server_id)
-        run = _poll_claimed(server, now, timeout)
+        run = _poll_claimed(server, now, timeout, tools)
     finally:
-        release_claim(server_id, until)
+        with _database_turn():
+            release_claim(server_id, until)
     _log(server, run)
     return run
 

@@ -6,7 +6,6 @@ it sleep first, ``<address>.rc`` sets its exit status. Every call's arguments ar
 ``calls.log``.
 """
 
-import os
 import stat
 import sys
 import textwrap
@@ -125,7 +124,7 @@ def test_a_tool_sleeping_past_the_timeout_is_killed_and_reported(fake_lmutil):
     server = LicenseServerFactory(address="27000@slow")
     fake_lmutil.prints("27000@slow", UP_TEXT)
     fake_lmutil.sleeps("27000@slow", 30)
-    with pytest.raises(ToolError, match="timed out after 0.5 s") as caught:
+    with pytest.raises(ToolError, match=r"timed out after 0\.5 s") as caught:
         run_status_tool(server, timeout=0.5)
     assert caught.value.reason == "timeout"
 
