@@ -50,8 +50,8 @@ def _sessions(spec, feature: Feature, server, requests, users, begin: int, end: 
         started = r.granted - r.granted % 60
         ended = min(-(-r.end // POLL_GRID) * POLL_GRID, end)
         yield Session(
-            server=server,
-            feature=feature,
+            server_id=server.pk,
+            feature_id=feature.pk,
             user_id=users[r.user],
             host=r.host,
             display=r.host if flex else "",
@@ -85,8 +85,8 @@ def _samples(spec, feature: Feature, server, requests, hours: list[int]):
         if any(a <= moment < b for a, b in down):
             continue
         yield UsageSample(
-            feature=feature,
-            server=server,
+            feature_id=feature.pk,
+            server_id=server.pk,
             sampled_at=_moment(moment),
             in_use=in_use[index],
             issued=spec.issued,
