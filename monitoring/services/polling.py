@@ -112,15 +112,34 @@ def _nodes(report: StatusReport) -> list[dict]:
 
 def _poll_claimed(server: LicenseServer, now: datetime, timeout: float, tools: dict) -> PollRun:
     started = time.monotonic()
+    try:
+        text = run_status_tool(server, timeout=timeout, tools=tools)
+    except ToolError as exc:
+        return record_poll(server, text=None, error=str(exc), now=now, started=started)
+    return record_poll(server, text=text, now=now, started=started)
+
+
+def record_poll(
+    server: LicenseServer,
+    *,
+    text: str | None,
+    now: datetime,
+    started: float,
+    error: str = "",
+) -> PollRun:
+    """Parse the tool's ``text`` and write the poll of a claimed server in one transaction:
+    a reconcile when the report is good, a failure (server ``down``, sessions untouched)
+    when ``error`` is given or the report says the server is down. ``started`` is the
+    ``time.monotonic()`` of the poll's start, for its duration."""
     report: StatusReport | None = None
     try:
         tool = tool_kind(server.kind)
-        text = run_status_tool(server, timeout=timeout, tools=tools)
+    except ToolError as exc:
+        text, error = None, error or str(exc)
+    if text is not None:
         local_now = now.astimezone(server_zone(server)).replace(tzinfo=None)
         report = tool.parser(text.splitlines(), now=local_now)
-        error = _report_error(report)
-    except ToolError as exc:
-        error = str(exc)
+        error = error or _report_error(report)
     with _database_turn(), transaction.atomic():
         if error:
             outcome = Outcome(features=0, sessions_opened=0, sessions_closed=0)

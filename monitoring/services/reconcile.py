@@ -47,11 +47,14 @@ from monitoring.models import (
     VendorDaemon,
 )
 from monitoring.parsers.model import FeatureStatus, StatusReport
+from monitoring.services.bulk import bulk_insert, bulk_update
 from monitoring.tools import ToolKind
 
 _BATCH = 1000
 _FEATURE_FIELDS = ["daemon", "version", "kind", "issued", "in_use", "reserved", "queued"]
 _FEATURE_FIELDS += ["expires_on", "is_present", "last_seen_at"]
+_SESSION_FIELDS = ["server_id", "feature_id", "user_id", "host", "display", "licenses"]
+_SESSION_FIELDS += ["version", "handle", "borrowed", "started_at"]
 _TRACKED = (
     ("issued", ChangeType.TOTAL),
     ("expires_on", ChangeType.EXPIRY),
@@ -197,7 +200,7 @@ def _sync_daemons(server: LicenseServer, report: StatusReport, now: datetime) ->
                 setattr(daemon, key, value)
             changed.append(daemon)
     VendorDaemon.objects.bulk_create(created)
-    VendorDaemon.objects.bulk_update(changed, ["status", "version", "last_error", "last_seen_at"])
+    bulk_update(VendorDaemon, changed, ["status", "version", "last_error", "last_seen_at"])
     return {name: daemon.pk for name, daemon in daemons.items()}
 
 
@@ -271,7 +274,7 @@ def _sync_features(server, reported, report, keep, tool, daemon_ids, now):
         feature.in_use = feature.reserved = feature.queued = 0
         changed.append(feature)
     Feature.objects.bulk_create(created, batch_size=_BATCH)
-    Feature.objects.bulk_update(changed, _FEATURE_FIELDS, batch_size=_BATCH)
+    bulk_update(Feature, changed, _FEATURE_FIELDS)
     seen_ids = [existing[key].pk for key in reported]
     Feature.objects.filter(pk__in=seen_ids).exclude(last_seen_at=now).update(last_seen_at=now)
     InventoryChange.objects.bulk_create(history, ignore_conflicts=True, batch_size=_BATCH)
@@ -300,18 +303,17 @@ def _sync_sessions(server, reported, features, protected, user_ids, zone, now) -
             if checkout.started_at is not None:
                 started = min(checkout.started_at.replace(tzinfo=zone), now)
             opened.append(
-                Session(
-                    server=server,
-                    feature_id=feature.pk,
-                    user_id=identity[1],
-                    host=host,
-                    display=_clip(checkout.display, 200),
-                    licenses=max(checkout.licenses, 1),
-                    version=_clip(checkout.version, 50),
-                    handle=handle,
-                    borrowed=checkout.borrowed,
-                    started_at=started,
-                    source=SessionSource.POLL,
+                (
+                    server.pk,
+                    feature.pk,
+                    identity[1],
+                    host,
+                    _clip(checkout.display, 200),
+                    max(checkout.licenses, 1),
+                    _clip(checkout.version, 50),
+                    handle,
+                    checkout.borrowed,
+                    started,
                 )
             )
     gone = [
@@ -319,7 +321,11 @@ def _sync_sessions(server, reported, features, protected, user_ids, zone, now) -
         for identity, (pk, source) in open_sessions.items()
         if identity not in seen and source == SessionSource.POLL and identity[0] not in protected
     ]
-    Session.objects.bulk_create(opened, batch_size=_BATCH)
+    bulk_insert(
+        Session,
+        [*_SESSION_FIELDS, "status", "source", "closed_by_restart", "fingerprint"],
+        [(*row, SessionStatus.ACTIVE, SessionSource.POLL, False, "") for row in opened],
+    )
     closed = 0
     for start in range(0, len(gone), _BATCH):
         closed += Session.objects.filter(
@@ -332,20 +338,21 @@ def _sync_sessions(server, reported, features, protected, user_ids, zone, now) -
 
 
 def _write_samples(server, reported, features, now) -> None:
-    samples = [
-        UsageSample(
-            feature_id=features[key].pk,
-            server=server,
-            sampled_at=now,
-            in_use=features[key].in_use,
-            reserved=features[key].reserved,
-            issued=features[key].issued,
-            queued=features[key].queued,
+    rows = [
+        (
+            features[key].pk,
+            server.pk,
+            now,
+            features[key].in_use,
+            features[key].reserved,
+            features[key].issued,
+            features[key].queued,
         )
         for key, status in reported.items()
         if not _is_uncertain(status)
     ]
-    UsageSample.objects.bulk_create(samples, ignore_conflicts=True, batch_size=_BATCH)
+    fields = ["feature_id", "server_id", "sampled_at", "in_use", "reserved", "issued", "queued"]
+    bulk_insert(UsageSample, fields, rows, ignore_conflicts=True)
 
 
 def reconcile(
