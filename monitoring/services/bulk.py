@@ -4,7 +4,8 @@ On PostgreSQL these skip what makes Django's bulk helpers slow at poll sizes: ``
 builds a ``CASE WHEN`` per row and field (about a millisecond each), and ``bulk_create``
 instantiates and prepares one model object per row. Here an update is one
 ``UPDATE … FROM (VALUES …)`` and an insert one ``INSERT … SELECT FROM UNNEST(arrays)``.
-Elsewhere (SQLite) they fall back to the ORM's own ``bulk_update`` / ``bulk_create``.
+Lookups by thousands of keys pass one array (``= ANY(%s)``) instead of thousands of ``IN``
+parameters. Elsewhere (SQLite) every helper falls back to the ORM.
 Table and column names come from model metadata, never from input.
 """
 
@@ -13,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from django.db import connection
+from django.db.models import Q
 
 BATCH = 1000
 
@@ -80,3 +82,39 @@ def bulk_insert(
                 f"SELECT * FROM UNNEST({arrays}){conflict}",
                 [list(values) for values in zip(*chunk, strict=True)],
             )
+
+
+def column_map(model, key: str, value: str, keys: list) -> dict:
+    """``{key: value}`` of the rows whose ``key`` is one of ``keys``. On PostgreSQL the keys
+    travel as one array (``= ANY(%s)``) rather than thousands of ``IN`` parameters."""
+    if not keys:
+        return {}
+    if connection.vendor != "postgresql":
+        queryset = model.objects.filter(**{f"{key}__in": keys}).order_by()
+        return dict(queryset.values_list(key, value))
+    table, (key_column, value_column), quote = _quoted(model, [key, value])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {quote(key_column.column)}, {quote(value_column.column)} "  # noqa: S608
+            f"FROM {table} WHERE {quote(key_column.column)} = ANY(%s)",
+            [list(keys)],
+        )
+        return dict(cursor.fetchall())
+
+
+def move_forward(model, field: str, ids: list[int], moment) -> None:
+    """Set the timestamp ``field`` of rows ``ids`` to ``moment`` where it is empty or older."""
+    if not ids:
+        return
+    if connection.vendor != "postgresql":
+        older = Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__lt": moment})
+        model.objects.filter(older, pk__in=ids).update(**{field: moment})
+        return
+    table, (column,), quote = _quoted(model, [field])
+    name = quote(column.column)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {name} = %s "  # noqa: S608 - names from model metadata
+            f"WHERE {quote(model._meta.pk.column)} = ANY(%s) AND ({name} IS NULL OR {name} < %s)",
+            [moment, sorted(ids), moment],
+        )

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from fnmatch import fnmatchcase
 
-from django.db.models import DateTimeField, F, Q, Value
+from django.db.models import DateTimeField, F, Value
 from django.db.models.functions import Greatest
 
 from limon_site import config
@@ -47,7 +47,7 @@ from monitoring.models import (
     VendorDaemon,
 )
 from monitoring.parsers.model import FeatureStatus, StatusReport
-from monitoring.services.bulk import bulk_insert, bulk_update
+from monitoring.services.bulk import bulk_insert, bulk_update, column_map, move_forward
 from monitoring.tools import ToolKind
 
 _BATCH = 1000
@@ -55,6 +55,8 @@ _FEATURE_FIELDS = ["daemon", "version", "kind", "issued", "in_use", "reserved", 
 _FEATURE_FIELDS += ["expires_on", "is_present", "last_seen_at"]
 _SESSION_FIELDS = ["server_id", "feature_id", "user_id", "host", "display", "licenses"]
 _SESSION_FIELDS += ["version", "handle", "borrowed", "started_at"]
+_CHANGE_FIELDS = ["server_id", "feature_id", "feature_name", "vendor", "change_type"]
+_CHANGE_FIELDS += ["old_value", "new_value", "changed_at", "note"]
 _TRACKED = (
     ("issued", ChangeType.TOTAL),
     ("expires_on", ChangeType.EXPIRY),
@@ -160,7 +162,7 @@ def ensure_users(usernames: list[str], now: datetime) -> dict[str, int]:
     names = sorted(set(usernames))
     if not names:
         return {}
-    ids = dict(LicenseUser.objects.filter(username__in=names).values_list("username", "id"))
+    ids = column_map(LicenseUser, "username", "id", names)
     missing = [name for name in names if name not in ids]
     if missing:
         LicenseUser.objects.bulk_create(
@@ -173,10 +175,8 @@ def ensure_users(usernames: list[str], now: datetime) -> dict[str, int]:
             ignore_conflicts=True,
             batch_size=_BATCH,
         )
-        ids.update(LicenseUser.objects.filter(username__in=missing).values_list("username", "id"))
-    LicenseUser.objects.filter(id__in=sorted(ids.values())).filter(
-        Q(last_seen_at__isnull=True) | Q(last_seen_at__lt=now)
-    ).update(last_seen_at=now)
+        ids.update(column_map(LicenseUser, "username", "id", missing))
+    move_forward(LicenseUser, "last_seen_at", list(ids.values()), now)
     return ids
 
 
@@ -204,23 +204,15 @@ def _sync_daemons(server: LicenseServer, report: StatusReport, now: datetime) ->
     return {name: daemon.pk for name, daemon in daemons.items()}
 
 
-def _change(server, feature, change_type, old, new, now, note="") -> InventoryChange:
-    return InventoryChange(
-        server=server,
-        feature=feature,
-        feature_name=feature.name,
-        vendor=feature.vendor,
-        change_type=change_type,
-        old_value=_clip(_text(old), 100),
-        new_value=_clip(_text(new), 100),
-        changed_at=now,
-        note=note,
-    )
+def _change(feature, change_type, old, new, note="") -> tuple:
+    """An InventoryChange row, finished once new features have their ids."""
+    return (feature, change_type, _clip(_text(old), 100), _clip(_text(new), 100), note)
 
 
 def _sync_features(server, reported, report, keep, tool, daemon_ids, now):
-    """Upsert the server's features; returns ``(features by key, ids of features whose open
-    sessions must stay open)``."""
+    """Upsert the server's features (one bulk update carries every changed row, including
+    ``last_seen_at`` of those merely seen); returns ``(features by key, ids of features
+    whose open sessions must stay open)``."""
     existing = {(f.vendor, f.name): f for f in Feature.objects.filter(server=server)}
     down_vendors = {v.name for v in report.vendors if not v.up}
     created, changed, history, protected = [], [], [], set()
@@ -230,6 +222,9 @@ def _sync_features(server, reported, report, keep, tool, daemon_ids, now):
         if _is_uncertain(status):
             if feature is not None:
                 protected.add(feature.pk)
+                if feature.last_seen_at != now:
+                    feature.last_seen_at = now
+                    changed.append(feature)
                 continue
             figures = {"issued": status.issued, "version": "", "in_use": 0}
         else:
@@ -242,20 +237,15 @@ def _sync_features(server, reported, report, keep, tool, daemon_ids, now):
             feature.last_seen_at = now
             existing[key] = feature
             created.append(feature)
-            history.append(_change(server, feature, ChangeType.APPEARED, "", status.issued, now))
+            history.append(_change(feature, ChangeType.APPEARED, "", status.issued))
             continue
         if not feature.is_present:
-            history.append(
-                _change(server, feature, ChangeType.APPEARED, "", status.issued, now, "reappeared")
-            )
+            history.append(_change(feature, ChangeType.APPEARED, "", status.issued, "reappeared"))
         for name, change_type in _TRACKED:
-            if getattr(feature, name) != figures[name]:
-                history.append(
-                    _change(
-                        server, feature, change_type, getattr(feature, name), figures[name], now
-                    )
-                )
-        figures.update(daemon_id=daemon_id, is_present=True)
+            old, new = getattr(feature, name), figures[name]
+            if old != new:
+                history.append(_change(feature, change_type, old, new))
+        figures.update(daemon_id=daemon_id, is_present=True, last_seen_at=now)
         if any(getattr(feature, k) != v for k, v in figures.items()):
             for name, value in figures.items():
                 setattr(feature, name, value)
@@ -267,17 +257,21 @@ def _sync_features(server, reported, report, keep, tool, daemon_ids, now):
             protected.add(feature.pk)
             continue
         note = "" if keep(feature.name) else "left out by the feature ignore list"
-        history.append(
-            _change(server, feature, ChangeType.DISAPPEARED, feature.issued, "", now, note)
-        )
+        history.append(_change(feature, ChangeType.DISAPPEARED, feature.issued, "", note))
         feature.is_present = False
         feature.in_use = feature.reserved = feature.queued = 0
         changed.append(feature)
     Feature.objects.bulk_create(created, batch_size=_BATCH)
     bulk_update(Feature, changed, _FEATURE_FIELDS)
-    seen_ids = [existing[key].pk for key in reported]
-    Feature.objects.filter(pk__in=seen_ids).exclude(last_seen_at=now).update(last_seen_at=now)
-    InventoryChange.objects.bulk_create(history, ignore_conflicts=True, batch_size=_BATCH)
+    bulk_insert(
+        InventoryChange,
+        _CHANGE_FIELDS,
+        [
+            (server.pk, f.pk, f.name, f.vendor, change_type, old, new, now, note)
+            for f, change_type, old, new, note in history
+        ],
+        ignore_conflicts=True,
+    )
     return existing, protected
 
 
