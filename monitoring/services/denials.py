@@ -2,7 +2,8 @@
 
 Each import batch adds what it created (only rows new to the database, so a re-import adds
 nothing) with one ``INSERT ... ON CONFLICT DO UPDATE SET x = x + excluded.x`` per group,
-which PostgreSQL and SQLite both run atomically.
+which PostgreSQL and SQLite both run atomically (on PostgreSQL from a ``COPY``-filled
+staging table, one statement per batch).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from datetime import date, datetime
 from django.db import connection
 
 from monitoring.models import DenialSummary
+from monitoring.services import pg_copy
 
 _COLUMNS = ("true_denials", "false_denials", "queued", "timeouts", "checkouts")
 _EVENT_COLUMN = {"queued": 2, "timeout": 3}
@@ -44,6 +46,11 @@ def add_to_summary(*, server_id: int, groups: dict[tuple[str, str, date], list[i
     """Add ``groups`` (see :func:`summary_counts`) to the summary rows of ``server_id``."""
     if not groups:
         return
+    rows = [(server_id, f, u, d, *counts) for (f, u, d), counts in sorted(groups.items())]
+    if connection.vendor == "postgresql":
+        keys = ("server_id", "feature_name", "username", "day")
+        pg_copy.add_counts(DenialSummary._meta.db_table, keys, _COLUMNS, rows)
+        return
     table = connection.ops.quote_name(DenialSummary._meta.db_table)
     columns = ", ".join(_COLUMNS)
     updates = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in _COLUMNS)
@@ -53,6 +60,5 @@ def add_to_summary(*, server_id: int, groups: dict[tuple[str, str, date], list[i
         "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) "
         f"ON CONFLICT (server_id, feature_name, username, day) DO UPDATE SET {updates}"
     )
-    rows = [(server_id, f, u, d, *counts) for (f, u, d), counts in sorted(groups.items())]
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)

@@ -1,6 +1,7 @@
 """Database side of a log import batch: features and users created as needed on the
-server, and sessions and events written with large ``bulk_create`` calls, leaving out
-fingerprints the server already has (so counts and the summary only see new rows)."""
+server, and sessions and events written in bulk (PostgreSQL: ``COPY`` through a staging
+table; elsewhere large ``bulk_create`` calls), leaving out fingerprints the server already
+has and returning only the rows that were new (so counts and the summary see those)."""
 
 from __future__ import annotations
 
@@ -20,8 +21,15 @@ from monitoring.models import (
     SessionStatus,
     UserSource,
 )
+from monitoring.services import pg_copy
 
 BULK_SIZE = 5000
+SESSION_COLUMNS = ("server_id", "feature_id", "user_id", "host", "display", "licenses",
+                   "version", "handle", "borrowed", "started_at", "ended_at", "status", "source",
+                   "closed_by_restart", "fingerprint")  # fmt: skip
+EVENT_COLUMNS = ("server_id", "feature_id", "feature_name", "username", "host", "type",
+                 "reason", "occurred_at", "is_false_denial", "log_import_id",
+                 "fingerprint")  # fmt: skip
 
 
 def _chunks(items: list, size: int):
@@ -96,80 +104,50 @@ class RowWriter:
     # -- writes ------------------------------------------------------------------------
     def write_sessions(self, rows: list[tuple]) -> list[tuple]:
         """Store new session rows (see ``log_tracker``); returns the ones stored."""
-        rows = self._new(Session, rows)
+        rows = self._unique_or_new(Session, rows)
         if not rows:
             return rows
         self._features({(r[1], r[2]) for r in rows})
         self._users({r[3] for r in rows})
-        aware = self._aware
-        Session.objects.bulk_create(
-            [
-                Session(
-                    server=self.server,
-                    feature_id=self.feature_ids[(daemon[:100], feature[:200])],
-                    user_id=self.user_ids[user[:150]],
-                    host=host[:200],
-                    display=detail[:200],
-                    licenses=licenses,
-                    started_at=aware(started),
-                    ended_at=aware(ended),
-                    status=SessionStatus.ARCHIVED,
-                    source=SessionSource.LOG,
-                    closed_by_restart=by_restart,
-                    fingerprint=fingerprint,
-                )
-                for (
-                    fingerprint,
-                    daemon,
-                    feature,
-                    user,
-                    host,
-                    licenses,
-                    detail,
-                    started,
-                    ended,
-                    by_restart,
-                ) in rows
-            ],
-            batch_size=BULK_SIZE,
-            ignore_conflicts=True,
-        )
-        return rows
+        aware, server_id = self._aware, self.server.pk
+        values = [
+            (server_id, self.feature_ids[(daemon[:100], feature[:200])], self.user_ids[user[:150]],
+             host[:200], detail[:200], licenses, "", "", False, aware(started), aware(ended),
+             SessionStatus.ARCHIVED.value, SessionSource.LOG.value, by_restart, fingerprint)
+            for (fingerprint, daemon, feature, user, host, licenses, detail, started, ended,
+                 by_restart) in rows
+        ]  # fmt: skip
+        return self._store(Session, SESSION_COLUMNS, rows, values)
 
     def write_events(self, rows: list[tuple]) -> list[tuple]:
         """Store new event rows (see ``log_tracker``); returns the ones stored."""
-        rows = self._new(Event, rows)
+        rows = self._unique_or_new(Event, rows)
         if not rows:
             return rows
         self._features({(r[1], r[2]) for r in rows if r[2]})
-        aware = self._aware
-        Event.objects.bulk_create(
-            [
-                Event(
-                    server=self.server,
-                    feature_id=self.feature_ids.get((daemon[:100], feature[:200])),
-                    feature_name=feature[:200],
-                    username=user[:150],
-                    host=host[:200],
-                    type=event_type,
-                    reason=reason,
-                    occurred_at=aware(at),
-                    is_false_denial=is_false,
-                    log_import=self.log_import,
-                    fingerprint=fingerprint,
-                )
-                for (
-                    fingerprint,
-                    daemon,
-                    feature,
-                    user,
-                    host,
-                    event_type,
-                    reason,
-                    at,
-                    is_false,
-                ) in rows
-            ],
+        aware, server_id, import_id = self._aware, self.server.pk, self.log_import.pk
+        values = [
+            (server_id, self.feature_ids.get((daemon[:100], feature[:200])), feature[:200],
+             user[:150], host[:200], event_type, reason, aware(at), is_false, import_id,
+             fingerprint)
+            for (fingerprint, daemon, feature, user, host, event_type, reason, at,
+                 is_false) in rows
+        ]  # fmt: skip
+        return self._store(Event, EVENT_COLUMNS, rows, values)
+
+    def _unique_or_new(self, model, rows: list[tuple]) -> list[tuple]:
+        """Once per fingerprint; elsewhere than PostgreSQL also without stored ones (there
+        ``INSERT ... RETURNING`` tells which rows were new)."""
+        if connection.vendor == "postgresql":
+            return list({row[0]: row for row in reversed(rows)}.values())[::-1]
+        return self._new(model, rows)
+
+    def _store(self, model, columns: tuple, rows: list[tuple], values: list[tuple]):
+        if connection.vendor == "postgresql":
+            inserted = pg_copy.insert_new(model._meta.db_table, columns, values)
+            return [row for row in rows if row[0] in inserted]
+        model.objects.bulk_create(
+            [model(**dict(zip(columns, value, strict=True))) for value in values],
             batch_size=BULK_SIZE,
             ignore_conflicts=True,
         )
