@@ -3,7 +3,8 @@
 On PostgreSQL these skip what makes Django's bulk helpers slow at poll sizes: ``bulk_update``
 builds a ``CASE WHEN`` per row and field (about a millisecond each), and ``bulk_create``
 instantiates and prepares one model object per row. Here an update is one
-``UPDATE … FROM (VALUES …)`` and an insert one ``INSERT … SELECT FROM UNNEST(arrays)``.
+``UPDATE … FROM (VALUES …)`` (also on SQLite) and an insert one
+``INSERT … SELECT FROM UNNEST(arrays)``.
 Lookups by thousands of keys pass one array (``= ANY(%s)``) instead of thousands of ``IN``
 parameters. Elsewhere (SQLite) every helper falls back to the ORM.
 Table and column names come from model metadata, never from input.
@@ -11,6 +12,7 @@ Table and column names come from model metadata, never from input.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
 
 from django.db import connection
@@ -26,29 +28,34 @@ def _quoted(model, fields: Sequence[str]):
 
 
 def bulk_update(model, objects: list, fields: list[str]) -> None:
-    """``Model.objects.bulk_update(objects, fields)``."""
+    """``Model.objects.bulk_update(objects, fields)`` as
+    ``WITH v (…) AS (VALUES …) UPDATE table SET … FROM v WHERE table.id = v.id`` (PostgreSQL,
+    and SQLite from 3.33; older SQLite falls back to the ORM)."""
     if not objects:
         return
-    if connection.vendor != "postgresql":
+    postgres = connection.vendor == "postgresql"
+    if not postgres and (connection.vendor != "sqlite" or sqlite3.sqlite_version_info < (3, 33)):
         model.objects.bulk_update(objects, fields, batch_size=BATCH)
         return
     table, columns, quote = _quoted(model, [model._meta.pk.name, *fields])
     key = quote(columns[0].column)
-    row = "(" + ", ".join(f"%s::{column.db_type(connection)}" for column in columns) + ")"
+    casts = [f"::{column.db_type(connection)}" if postgres else "" for column in columns]
+    row = "(" + ", ".join(f"%s{cast}" for cast in casts) + ")"
     names = ", ".join(quote(column.column) for column in columns)
     assignments = ", ".join(f"{quote(c.column)} = v.{quote(c.column)}" for c in columns[1:])
+    limit = connection.features.max_query_params or BATCH * len(columns)
+    size = max(1, min(BATCH, limit // len(columns)))
     with connection.cursor() as cursor:
-        for start in range(0, len(objects), BATCH):
-            chunk = objects[start : start + BATCH]
+        for start in range(0, len(objects), size):
+            chunk = objects[start : start + size]
             params = [
                 column.get_db_prep_save(getattr(obj, column.attname), connection)
                 for obj in chunk
                 for column in columns
             ]
             cursor.execute(
-                f"UPDATE {table} SET {assignments} "  # noqa: S608 - names from model metadata
-                f"FROM (VALUES {', '.join([row] * len(chunk))}) AS v({names}) "
-                f"WHERE {table}.{key} = v.{key}",
+                f"WITH v ({names}) AS (VALUES {', '.join([row] * len(chunk))}) "  # noqa: S608
+                f"UPDATE {table} SET {assignments} FROM v WHERE {table}.{key} = v.{key}",
                 params,
             )
 
