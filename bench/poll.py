@@ -11,8 +11,9 @@ ratio to a baseline measured in the same run: parsing the same texts alone.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/limon_bench_poll .venv/bin/python bench/poll.py
 
-The database named in DATABASE_URL is created if missing; servers named ``bench-poll-*`` and
-their data are replaced on every run: use a dedicated database. Goal: under 5 s on PostgreSQL.
+The database named in DATABASE_URL is created if missing; servers named ``bench-poll-*``,
+users named ``bench-user*`` and their data are replaced on every run: use a dedicated
+database. Goal: under 5 s on PostgreSQL.
 """
 
 import argparse
@@ -91,7 +92,7 @@ def build_reports(servers: int, features: int, checkouts: int, users: int, momen
         host = f"bench-lic{s}"
         by_feature: list[list] = [[] for _ in range(features)]
         for n in range(checkouts):
-            name = f"user{rng.randrange(users):04d}"
+            name = f"bench-user{rng.randrange(users):04d}"
             started = local - timedelta(minutes=rng.randrange(1, 600))
             by_feature[n % features].append(
                 Checkout(
@@ -203,12 +204,13 @@ def main() -> None:
 
     from django.db import connection
 
-    from monitoring.models import LicenseServer, Session
+    from monitoring.models import LicenseServer, LicenseUser, Session
     from monitoring.parsers import parse_lmstat
     from monitoring.parsers.render import render_lmstat
 
     Session.objects.filter(server__name__startswith="bench-poll-").delete()
     LicenseServer.objects.filter(name__startswith="bench-poll-").delete()
+    LicenseUser.objects.filter(username__startswith="bench-user").delete()
     settle()
     servers = LicenseServer.objects.bulk_create(
         LicenseServer(name=f"bench-poll-{n:02d}", address=f"27000@bench-lic{n}")
@@ -239,9 +241,9 @@ def main() -> None:
         f"ratio to parse-only: first {first_total / parse_only:.1f}x, "
         f"steady {steady_total / parse_only:.1f}x, unchanged repeat {again / parse_only:.1f}x"
     )
-    worst = max(first_total, steady_total)
-    verdict = "met" if worst < GOAL_SECONDS else "NOT met"
-    print(f"goal: a cycle under {GOAL_SECONDS:.0f} s -> {verdict} (slowest cycle {worst:.2f} s)")
+    for label, seconds in (("steady cycle", steady_total), ("first cycle", first_total)):
+        verdict = "met" if seconds < GOAL_SECONDS else "NOT met"
+        print(f"goal under {GOAL_SECONDS:.0f} s, {label}: {seconds:.2f} s -> {verdict}")
 
 
 if __name__ == "__main__":
