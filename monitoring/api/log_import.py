@@ -3,6 +3,8 @@ and history. Admin credential and LiMon's ``log_import`` license feature (or eva
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
 from django.db import transaction
 from django.utils import timezone
 from django_q.tasks import async_task
@@ -65,7 +67,8 @@ class LogImportSerializer(serializers.ModelSerializer):
 
 
 class LogImportStartView(APIView):
-    """``files`` (one or more ``.log``/``.txt``; ``file`` also accepted) and ``server_id``.
+    """``files`` (one or more ``.log``/``.txt``; ``file`` also accepted), ``server_id`` and
+    optionally ``timezone`` (the log clock's zone; default the server's).
     Files are streamed to disk with a size check; nothing of a refused request is kept."""
 
     permission_classes = LICENSED
@@ -88,6 +91,7 @@ class LogImportStartView(APIView):
                 "LogImportUpload",
                 {
                     "server_id": serializers.IntegerField(),
+                    "timezone": serializers.CharField(required=False),
                     "files": serializers.ListField(child=serializers.FileField()),
                 },
             )
@@ -111,10 +115,12 @@ class LogImportStartView(APIView):
                 details={"fields": {"files": ["This field is required."]}},
             )
         server = self._server(request.data.get("server_id"))
+        zone = self._zone(request.data.get("timezone") or "")
         with transaction.atomic():
             batch = create_import(
                 server=server,
                 files=stored,
+                timezone_name=zone,
                 created_by=getattr(request.user, "audit_label", None) or str(request.user),
             )
             transaction.on_commit(lambda: async_task("monitoring.tasks_logs.run_import", batch.pk))
@@ -122,6 +128,19 @@ class LogImportStartView(APIView):
         body = LogImportSerializer(batch).data
         body["status_url"] = request.build_absolute_uri(f"/api/v1/log-import/status/{batch.pk}")
         return Response(body, status=status.HTTP_202_ACCEPTED)
+
+    @staticmethod
+    def _zone(name: str) -> str:
+        """Empty (the server's zone) or a valid IANA zone name."""
+        if name:
+            try:
+                ZoneInfo(name)
+            except (ZoneInfoNotFoundError, ValueError):
+                raise ValidationFailed(
+                    "timezone must be an IANA time zone name",
+                    details={"fields": {"timezone": ["Unknown time zone."]}},
+                ) from None
+        return name
 
     @staticmethod
     def _server(value) -> LicenseServer:

@@ -167,3 +167,27 @@ def test_bad_event_filters_are_400_naming_the_field(api, db, param, value):
     response = api.get("/api/v1/events", {param: value})
     assert response.status_code == 400
     assert param in response.json()["details"]["fields"]
+
+
+def test_an_unknown_time_zone_is_400_and_nothing_is_kept(admin_api):
+    server = LicenseServerFactory()
+    before = stored_files()
+    response = admin_api.post(
+        "/api/v1/log-import/start",
+        {"server_id": server.pk, "timezone": "Mars/Olympus", "files": [upload("a.log", b"x\n")]},
+        format="multipart",
+    )
+    assert response.status_code == 400
+    assert "timezone" in response.json()["details"]["fields"]
+    assert stored_files() == before
+
+
+def test_the_upload_may_name_the_log_clock_zone(admin_api):
+    server = LicenseServerFactory(timezone="UTC")
+    response = admin_api.post(
+        "/api/v1/log-import/start",
+        {"server_id": server.pk, "timezone": "Asia/Tokyo", "files": [upload("a.log", b"x\n")]},
+        format="multipart",
+    )
+    assert response.status_code == 202
+    assert LogImport.objects.get().timezone == "Asia/Tokyo"
