@@ -13,7 +13,7 @@ from django.utils import timezone
 from django_q.models import Schedule
 
 from limon_site import config
-from monitoring import schedules
+from monitoring import schedules, tasks
 from monitoring.conf import MONITORING
 from monitoring.models import Feature, PollRun, Session, UsageSample
 from monitoring.parsers.render import render_lmstat
@@ -263,3 +263,13 @@ def test_two_pollers_polling_one_server_at_once_poll_it_once(fake_lmutil):  # no
     assert PollRun.objects.count() == 1
     assert len(fake_lmutil.calls()) == 1
     assert Session.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_scheduled_tasks_poll_every_server_and_purge(fake_lmutil):  # noqa: F811
+    server = LicenseServerFactory(address="27000@task")
+    serve(fake_lmutil, server, status(feature("MATLAB", user("alice", 1))))
+    assert tasks.poll_all_servers() == 1
+    assert active_users(server) == {"alice"}
+    assert Schedule.objects.filter(name="monitoring.poll_all_servers").exists()
+    assert tasks.purge_old_data() == {"sessions": 0, "usage_samples": 0, "poll_runs": 0}
