@@ -31,6 +31,7 @@ migrate: install var/secret_key
 
 demo: migrate
 	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py poll_servers
 	$(BIN)/python manage.py create_admin --username admin
 	$(MAKE) serve
 
