@@ -22,6 +22,7 @@ urlpatterns = [
         servers.server_decommission,
         name="server-decommission",
     ),
+    path("servers/<int:pk>/poll", servers.server_poll, name="server-poll"),
     path("servers/<int:pk>/reactivate", servers.server_reactivate, name="server-reactivate"),
     path("servers/<int:pk>/delete", servers.server_delete, name="server-delete"),
     path("applications", applications.application_list, name="applications"),

@@ -20,6 +20,7 @@ from monitoring.api.serializers import (
     DeploymentSerializer,
     FeatureMappingSerializer,
     InventoryChangeSerializer,
+    PollRunSerializer,
     ServerImportResultSerializer,
     ServerImportSerializer,
     ServerSerializer,
@@ -36,7 +37,7 @@ from monitoring.models import (
     LicenseUser,
     Site,
 )
-from monitoring.services import catalog
+from monitoring.services import catalog, polling
 
 TAGS = ["monitoring administration"]
 #: CSV imports larger than this are refused (a few thousand servers fit easily).
@@ -147,6 +148,21 @@ class ServerReactivateView(_ServerLifecycleView):
     """Poll a decommissioned server again from the next cycle."""
 
     service = staticmethod(catalog.reactivate_server)
+
+
+class ServerPollView(generics.GenericAPIView):
+    """Test reachability: poll the server now and answer what was found (the poll is recorded
+    like a scheduled one). A failed poll is still 200, with ``ok`` false and the error."""
+
+    queryset = LicenseServer.objects.select_related("site")
+    serializer_class = PollRunSerializer
+
+    @extend_schema(
+        tags=TAGS, request=None, responses={200: PollRunSerializer, **errors(401, 403, 404, 409)}
+    )
+    def post(self, request, pk):
+        run = polling.poll_now(self.get_object(), actor=request.user)
+        return Response(PollRunSerializer(run).data)
 
 
 class ServerImportView(APIView):

@@ -10,6 +10,7 @@ from monitoring.models import (
     FeatureMapping,
     InventoryChange,
     LicenseServer,
+    PollRun,
     Site,
 )
 
@@ -226,6 +227,32 @@ class InventoryChangeSerializer(serializers.ModelSerializer):
             "new_value",
             "changed_at",
             "note",
+        ]
+        read_only_fields = fields
+
+
+class PollRunSerializer(serializers.ModelSerializer):
+    """One poll of a server: what "poll now" found."""
+
+    server_name = serializers.CharField(source="server.name", read_only=True)
+    server_status = serializers.CharField(source="server.status", read_only=True)
+
+    class Meta:
+        model = PollRun
+        fields = [
+            "id",
+            "server",
+            "server_name",
+            "server_status",
+            "polled_at",
+            "ok",
+            "error",
+            "duration_ms",
+            "features",
+            "sessions_opened",
+            "sessions_closed",
+            "unparsed_count",
+            "unparsed_examples",
         ]
         read_only_fields = fields
 

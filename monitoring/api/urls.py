@@ -20,6 +20,9 @@ urlpatterns = [
         name="admin-server-decommission",
     ),
     path(
+        "api/admin/servers/<int:pk>/poll", admin.ServerPollView.as_view(), name="admin-server-poll"
+    ),
+    path(
         "api/admin/servers/<int:pk>/reactivate",
         admin.ServerReactivateView.as_view(),
         name="admin-server-reactivate",

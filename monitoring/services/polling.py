@@ -23,7 +23,8 @@ from django.db import connections, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from limon_site import config
+from limon_site import audit, config
+from limon_site.errors import Conflict
 from monitoring.conf import MONITORING, TOOLS
 from monitoring.models import LicenseServer, PollRun, ServerStatus
 from monitoring.parsers.model import StatusReport
@@ -267,3 +268,32 @@ def poll_all(
             if on_result is not None:
                 on_result(result)
     return sorted(results, key=lambda result: result.server_name)
+
+
+def poll_now(server: LicenseServer, *, actor) -> PollRun:
+    """Test reachability: poll ``server`` now and return what was found (the panel's and the
+    admin API's "Poll now"). Audited, since it runs the status tool on a staff member's behalf.
+    409 when the server is decommissioned or another poller holds it."""
+    if not server.is_active:
+        raise Conflict(
+            f"Server {server.name} is decommissioned: reactivate it to poll it",
+            code="SERVER_DECOMMISSIONED",
+            details={"server_id": server.pk},
+        )
+    run = poll_server(server.pk)
+    if run is None:
+        raise Conflict(
+            f"Server {server.name} is being polled right now; try again in a moment",
+            code="POLL_IN_PROGRESS",
+            details={"server_id": server.pk},
+        )
+    server.refresh_from_db()
+    run.server = server
+    audit.record(
+        actor=actor,
+        action="server.polled",
+        target_type="server",
+        target_id=server.pk,
+        changes={"ok": run.ok, "error": run.error, "features": run.features},
+    )
+    return run

@@ -1,6 +1,6 @@
 """License-server pages: list (status, last poll, error), detail (daemons, features with
 saturation, live sessions, poll runs, inventory history), create, edit, the lifecycle buttons
-(decommission, reactivate, delete) and the batch import."""
+(poll now, decommission, reactivate, delete) and the batch import."""
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,7 +12,7 @@ from monitoring import queries
 from monitoring.api.filters import ServerFilter
 from monitoring.forms import ServerForm, ServerImportForm, apply_errors
 from monitoring.models import LicenseServer
-from monitoring.services import catalog
+from monitoring.services import catalog, polling
 from monitoring.views.common import paginate, run
 
 
@@ -85,6 +85,23 @@ def server_decommission(request, pk: int):
         lambda: catalog.decommission_server(server, actor=request.user),
         success=f"Server {server.name} decommissioned: kept for history, no longer polled.",
     )
+    return redirect("monitoring:server", pk)
+
+
+@staff_required
+@require_POST
+def server_poll(request, pk: int):
+    """ "Poll now": test reachability and say what was found; the run joins the poll list."""
+    server = get_object_or_404(LicenseServer, pk=pk)
+    found = run(request, lambda: polling.poll_now(server, actor=request.user))
+    if found and found.ok:
+        messages.success(
+            request,
+            f"{server.name} answered in {found.duration_ms} ms: {found.features} features, "
+            f"{found.sessions_opened} sessions opened, {found.sessions_closed} closed.",
+        )
+    elif found:
+        messages.error(request, f"{server.name} did not answer: {found.error}")
     return redirect("monitoring:server", pk)
 
 
