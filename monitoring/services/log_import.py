@@ -28,6 +28,7 @@ from monitoring.models import ImportState, LicenseServer, LogFile, LogImport
 from monitoring.parsers.lmgrd_log import LogParser, LogParserState
 from monitoring.parsers.model import MAX_UNPARSED_EXAMPLES
 from monitoring.services.denials import add_to_summary, summary_counts
+from monitoring.services.log_lock import server_import_lock
 from monitoring.services.log_rows import RowWriter
 from monitoring.services.log_tracker import CheckoutTracker
 
@@ -93,7 +94,15 @@ def unfinished_import(*, server: LicenseServer, sha256: str) -> LogImport | None
 
 
 def run_import(log_import_id: int, *, progress: Progress | None = None) -> LogImport:
-    """Import (or resume) every file of a batch; the batch ends ``done`` or ``failed``."""
+    """Import (or resume) every file of a batch; the batch ends ``done`` or ``failed``.
+
+    Waits while another import of the same server runs (``server_import_lock``)."""
+    server_id = LogImport.objects.values_list("server_id", flat=True).get(pk=log_import_id)
+    with server_import_lock(server_id):
+        return _run_import_locked(log_import_id, progress)
+
+
+def _run_import_locked(log_import_id: int, progress: Progress | None) -> LogImport:
     LogImport.objects.filter(pk=log_import_id).exclude(state=ImportState.DONE).update(
         state=ImportState.RUNNING, started_at=timezone.now(), error=""
     )
