@@ -148,13 +148,15 @@ def _unique_deployment(dep: Deployment) -> None:
         )
 
 
-def _clear_stranded_keystone(app_id: int, actor) -> None:
-    """Clear the keystone when no remaining deployment of the application is on its server."""
-    app = Application.objects.select_for_update().get(pk=app_id)
-    if app.keystone_feature_id is None:
-        return
-    server_id = Feature.objects.filter(pk=app.keystone_feature_id).values("server_id")
-    if not app.deployments.filter(server_id__in=server_id).exists():
+def _clear_keystone_on(*, application_id: int, server_id: int, actor) -> None:
+    """Clear (and audit) the application's keystone when it lives on ``server_id``: called
+    before a deployment on that server goes away or moves. (A database trigger clears it too,
+    for writes that bypass the services; see migration 0002.)"""
+    app = Application.objects.select_for_update().get(pk=application_id)
+    if (
+        app.keystone_feature_id is not None
+        and Feature.objects.filter(pk=app.keystone_feature_id, server_id=server_id).exists()
+    ):
         set_keystone(app, feature_id=None, actor=actor)
 
 
@@ -180,10 +182,12 @@ def update_deployment(dep: Deployment, *, actor, **changes) -> Deployment:
     """Moving a deployment to another server (or application) clears a keystone it strands."""
     dep = Deployment.objects.select_for_update().get(pk=dep.pk)
     before = snapshot(dep, DEPLOYMENT_FIELDS)
-    old_application_id = dep.application_id
+    old_application_id, old_server_id = dep.application_id, dep.server_id
     apply_changes(dep, changes, DEPLOYMENT_FIELDS, "deployment")
     _check_deployment(dep)
     _unique_deployment(dep)
+    if (dep.application_id, dep.server_id) != (old_application_id, old_server_id):
+        _clear_keystone_on(application_id=old_application_id, server_id=old_server_id, actor=actor)
     save_or_conflict(dep, _deployment_conflict(dep))
     record(
         actor=actor,
@@ -192,7 +196,6 @@ def update_deployment(dep: Deployment, *, actor, **changes) -> Deployment:
         before=before,
         after=snapshot(dep, DEPLOYMENT_FIELDS),
     )
-    _clear_stranded_keystone(old_application_id, actor)
     return dep
 
 
@@ -201,7 +204,7 @@ def delete_deployment(dep: Deployment, *, actor) -> None:
     """Clears the application's keystone when it lived on this deployment's server."""
     dep = Deployment.objects.select_for_update().get(pk=dep.pk)
     before = snapshot(dep, DEPLOYMENT_FIELDS)
-    dep_id, app_id = dep.pk, dep.application_id
+    dep_id = dep.pk
+    _clear_keystone_on(application_id=dep.application_id, server_id=dep.server_id, actor=actor)
     dep.delete()
     record(actor=actor, action="deployment.deleted", target_id=dep_id, before=before, after={})
-    _clear_stranded_keystone(app_id, actor)

@@ -4,8 +4,10 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from monitoring.models import LicenseServer, SessionStatus
+from monitoring.models import Deployment, LicenseServer, SessionStatus
 from tests.monitoring.factories import (
+    ApplicationFactory,
+    DeploymentFactory,
     FeatureFactory,
     LicenseServerFactory,
     SessionFactory,
@@ -55,3 +57,36 @@ def test_one_usage_sample_per_feature_and_poll_instant():
 def test_saturation_is_in_use_over_issued_and_unknown_when_uncounted():
     assert FeatureFactory.build(issued=8, in_use=6).saturation == 0.75
     assert FeatureFactory.build(issued=None, in_use=3).saturation is None
+
+
+def test_the_keystone_must_be_on_a_server_the_application_is_deployed_on():
+    feature = FeatureFactory()
+    application = ApplicationFactory()
+    application.keystone_feature = feature
+    with pytest.raises(IntegrityError), transaction.atomic():
+        application.save()
+    DeploymentFactory(application=application, server=feature.server)
+    application.save()
+    application.refresh_from_db()
+    assert application.keystone_feature == feature
+
+
+def test_removing_the_keystone_deployment_clears_the_keystone_even_outside_the_services():
+    feature = FeatureFactory()
+    deployment = DeploymentFactory(server=feature.server)
+    application = deployment.application
+    application.keystone_feature = feature
+    application.save()
+    Deployment.objects.filter(pk=deployment.pk).delete()
+    application.refresh_from_db()
+    assert application.keystone_feature is None
+
+
+def test_an_application_with_a_keystone_deletes_with_its_deployments():
+    feature = FeatureFactory()
+    deployment = DeploymentFactory(server=feature.server)
+    application = deployment.application
+    application.keystone_feature = feature
+    application.save()
+    application.delete()
+    assert not Deployment.objects.exists()

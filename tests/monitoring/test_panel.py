@@ -72,8 +72,10 @@ def estate():
         new_value="10",
         changed_at=timezone.now(),
     )
-    application = ApplicationFactory(name="MATLAB", keystone_feature=feature)
+    application = ApplicationFactory(name="MATLAB")
     deployment = DeploymentFactory(application=application, server=server)
+    application.keystone_feature = feature
+    application.save()
     mapping = FeatureMappingFactory(pattern="MATLAB", application=application)
     return {
         "server": server,
@@ -485,7 +487,9 @@ def test_list_pages_do_not_query_per_row(staff_client, django_assert_max_num_que
     for _ in range(15):
         server = LicenseServerFactory(last_polled_at=timezone.now())
         feature = FeatureFactory(server=server)
-        DeploymentFactory(server=server, application__keystone_feature=feature)
+        deployment = DeploymentFactory(server=server)
+        deployment.application.keystone_feature = feature
+        deployment.application.save()
         FeatureMappingFactory(server=server, application=ApplicationFactory())
     for path in ("/servers", "/sites", "/applications", "/mappings"):
         with django_assert_max_num_queries(12):
