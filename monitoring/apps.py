@@ -18,6 +18,9 @@ class MonitoringConfig(AppConfig):
         from monitoring.queries_logs import denial_metrics
 
         register_collector(denial_metrics)
+        from monitoring.metrics import monitoring_metrics
+
+        register_collector(monitoring_metrics)
         from limon_site.registry import register_panel_link
 
         register_panel_link("Monitoring", "License servers", "monitoring:servers", order=10)

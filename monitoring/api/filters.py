@@ -16,6 +16,8 @@ from monitoring.models import (
     MatchType,
     ServerKind,
     ServerStatus,
+    Session,
+    SessionStatus,
     Site,
 )
 
@@ -49,6 +51,9 @@ class ServerFilter(_SearchFilterSet):
     kind = django_filters.ChoiceFilter(choices=ServerKind.choices)
     status = django_filters.ChoiceFilter(choices=ServerStatus.choices)
     site = django_filters.ModelChoiceFilter(queryset=Site.objects.all())
+    #: The public API's names (seed contract) for ``kind`` and ``q``.
+    type = django_filters.ChoiceFilter(field_name="kind", choices=ServerKind.choices)
+    search = django_filters.CharFilter(method="_search", label="Search")
 
     class Meta:
         model = LicenseServer
@@ -112,4 +117,32 @@ InventoryChangeFilter.base_filters["from"] = django_filters.DateTimeFilter(
 )
 InventoryChangeFilter.base_filters["to"] = django_filters.DateTimeFilter(
     field_name="changed_at", lookup_expr="lte", label="Changed at or before"
+)
+
+
+class SessionFilter(django_filters.FilterSet):
+    """The universal session query. ``from`` / ``to`` keep sessions that overlap the range
+    (started before ``to``, not ended before ``from``); ``ordering`` defaults to newest first."""
+
+    status = django_filters.ChoiceFilter(choices=SessionStatus.choices)
+    server_id = django_filters.NumberFilter(field_name="server_id")
+    feature = django_filters.CharFilter(field_name="feature__name", lookup_expr="iexact")
+    user = django_filters.CharFilter(field_name="user__username", lookup_expr="iexact")
+    ordering = django_filters.OrderingFilter(
+        fields=(("started_at", "started_at"), ("ended_at", "ended_at"), ("licenses", "licenses"))
+    )
+
+    class Meta:
+        model = Session
+        fields = ["status", "server_id", "feature", "user"]
+
+    def _overlaps_from(self, queryset, name, value):
+        return queryset.filter(Q(ended_at__isnull=True) | Q(ended_at__gte=value))
+
+
+SessionFilter.base_filters["from"] = django_filters.IsoDateTimeFilter(
+    method="_overlaps_from", label="Held at or after (ISO 8601)"
+)
+SessionFilter.base_filters["to"] = django_filters.IsoDateTimeFilter(
+    field_name="started_at", lookup_expr="lt", label="Started before (ISO 8601)"
 )

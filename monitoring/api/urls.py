@@ -6,6 +6,7 @@ from monitoring.api import admin_views as admin
 from monitoring.api import config_views as cfg
 from monitoring.api import events as log_events
 from monitoring.api import log_import
+from monitoring.api import read_views as read
 
 urlpatterns = [
     path("api/admin/stats", admin.StatsView.as_view(), name="admin-stats"),
@@ -88,4 +89,20 @@ urlpatterns = [
     ),
     path("api/v1/events", log_events.EventListView.as_view(), name="events"),
     path("api/v1/denials", log_events.DenialReportView.as_view(), name="denials"),
+    path("api/v1/servers", read.ServerListView.as_view(), name="api-servers"),
+    path("api/v1/servers/<int:pk>", read.ServerDetailView.as_view(), name="api-server"),
+    path(
+        "api/v1/servers/<int:pk>/history",
+        read.ServerHistoryView.as_view(),
+        name="api-server-history",
+    ),
+    path("api/v1/sites", read.SiteListView.as_view(), name="api-sites"),
+    path("api/v1/sites/<int:pk>", read.SiteDetailView.as_view(), name="api-site"),
+    path("api/v1/sessions", read.SessionListView.as_view(), name="api-sessions"),
+    path("api/v1/features/lookup", read.FeatureLookupView.as_view(), name="feature-lookup"),
+    path(
+        "api/v1/lookups/features",
+        read.FeatureLookupListView.as_view(),
+        name="lookups-features",
+    ),
 ]
