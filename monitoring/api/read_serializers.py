@@ -15,6 +15,9 @@ from monitoring.queries_inventory import saturation_percent
 
 class ServerSummarySerializer(serializers.ModelSerializer):
     site_name = serializers.CharField(source="site.name", read_only=True, default=None)
+    #: A plain string: the ``up``/``down``/``unknown`` choice set would otherwise collide with
+    #: other ``status`` enums of the schema (settings hold the enum overrides).
+    status = serializers.CharField(read_only=True, help_text="up, down or unknown")
     features_count = serializers.IntegerField(read_only=True)
     active_sessions = serializers.IntegerField(read_only=True)
 
@@ -74,6 +77,9 @@ class ActiveSessionSerializer(serializers.ModelSerializer):
 
 
 class DaemonSerializer(serializers.ModelSerializer):
+    #: Plain strings: a second ``up``/``down`` choice set would collide with the server's enum.
+    status = serializers.CharField(read_only=True, help_text="up or down")
+
     class Meta:
         model = VendorDaemon
         fields = ["id", "name", "status", "version", "last_error", "last_seen_at"]
@@ -149,6 +155,7 @@ class SiteDetailSerializer(SiteMetricsSerializer):
 
 
 class SessionReadSerializer(serializers.ModelSerializer):
+    status = serializers.CharField(read_only=True, help_text="active or archived")
     server = serializers.CharField(source="server.name")
     feature = serializers.CharField(source="feature.name")
     user = serializers.CharField(source="user.username")
