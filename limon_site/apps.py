@@ -7,7 +7,7 @@ class PlatformConfig(AppConfig):
     verbose_name = "LiMon platform"
 
     def ready(self) -> None:
-        from limon_site import mail, metrics, schema  # noqa: F401  (registers collectors, extensions)
+        from limon_site import api_keys, mail, metrics, schema  # noqa: F401  (registers signals, collectors, extensions)
         from limon_site.panel import links
 
         links.register()
