@@ -66,6 +66,10 @@ class LogImportSerializer(serializers.ModelSerializer):
         ]
 
 
+def _upload_limit_bytes() -> int:
+    return config.get(LOG_IMPORT)["max_upload_mb"] * 1024 * 1024
+
+
 class LogImportStartView(APIView):
     """``files`` (one or more ``.log``/``.txt``; ``file`` also accepted), ``server_id`` and
     optionally ``timezone`` (the log clock's zone; default the server's).
@@ -75,8 +79,7 @@ class LogImportStartView(APIView):
     parser_classes = (MultiPartParser,)
 
     def initialize_request(self, request, *args, **kwargs):
-        max_bytes = config.get(LOG_IMPORT)["max_upload_mb"] * 1024 * 1024
-        self.upload = LogUploadHandler(request, max_bytes=max_bytes)
+        self.upload = LogUploadHandler(request, max_bytes=_upload_limit_bytes)
         request.upload_handlers = [self.upload]
         return super().initialize_request(request, *args, **kwargs)
 

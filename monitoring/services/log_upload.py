@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from django.conf import settings
@@ -35,15 +37,22 @@ class UploadProblem:
 
 class LogUploadHandler(FileUploadHandler):
     """Set as ``request.upload_handlers = [LogUploadHandler(request, max_bytes)]`` before
-    the body is read. ``stored`` lists the completed files, ``problem`` why it stopped."""
+    the body is read. ``stored`` lists the completed files, ``problem`` why it stopped.
 
-    def __init__(self, request=None, *, max_bytes: int):
+    ``max_bytes`` may be a callable, read when the first file arrives: building the view (as
+    the OpenAPI generator does) then needs no configuration and no database."""
+
+    def __init__(self, request=None, *, max_bytes: int | Callable[[], int]):
         super().__init__(request)
-        self.max_bytes = max_bytes
+        self._max_bytes = max_bytes
         self.stored: list[StoredFile] = []
         self.problem: UploadProblem | None = None
         self._handle = None
         self._path: Path | None = None
+
+    @cached_property
+    def max_bytes(self) -> int:
+        return self._max_bytes() if callable(self._max_bytes) else self._max_bytes
 
     def new_file(self, field_name, file_name, *args, **kwargs):
         super().new_file(field_name, file_name, *args, **kwargs)
