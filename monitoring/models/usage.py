@@ -112,6 +112,8 @@ class Session(models.Model):
             ),
         ]
         indexes = [
+            # the default order of /api/v1/sessions: a fast first page over millions of rows
+            models.Index(fields=["-started_at", "-id"], name="session_newest_first"),
             models.Index(fields=["feature", "started_at"]),
             models.Index(fields=["user", "started_at"]),
             models.Index(fields=["server", "status"]),
