@@ -44,16 +44,31 @@ class SiteFilter(_SearchFilterSet):
         fields = ["name", "code"]
 
 
+class _InServiceWidget(django_filters.widgets.BooleanWidget):
+    """``is_active`` as the panel says it; the query string stays ``true``/``false``."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = (("", "Any"), ("true", "In service"), ("false", "Decommissioned"))
+
+
 class ServerFilter(_SearchFilterSet):
     search_fields = ("name", "address", "description")
     name = django_filters.CharFilter(lookup_expr="icontains")
     address = django_filters.CharFilter(lookup_expr="icontains")
-    kind = django_filters.ChoiceFilter(choices=ServerKind.choices)
-    status = django_filters.ChoiceFilter(choices=ServerStatus.choices)
-    site = django_filters.ModelChoiceFilter(queryset=Site.objects.all())
-    #: The public API's names (seed contract) for ``kind`` and ``q``.
+    kind = django_filters.ChoiceFilter(choices=ServerKind.choices, empty_label="Any")
+    status = django_filters.ChoiceFilter(choices=ServerStatus.choices, empty_label="Any")
+    site = django_filters.ModelChoiceFilter(queryset=Site.objects.all(), empty_label="Any")
+    is_active = django_filters.BooleanFilter(
+        label="In service",
+        widget=_InServiceWidget(),
+        help_text="true: polled; false: decommissioned",
+    )
+    #: The public API's names (seed contract) for ``kind`` and ``q``; the panel's form, which
+    #: already shows those, leaves them out (``API_ALIASES``).
     type = django_filters.ChoiceFilter(field_name="kind", choices=ServerKind.choices)
     search = django_filters.CharFilter(method="_search", label="Search")
+    API_ALIASES = ("type", "search")
 
     class Meta:
         model = LicenseServer

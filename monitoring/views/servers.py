@@ -19,6 +19,8 @@ from monitoring.views.common import paginate, run
 @staff_required
 def server_list(request):
     filterset = ServerFilter(request.GET, queryset=queries.servers())
+    for alias in ServerFilter.API_ALIASES:
+        filterset.form.fields.pop(alias)
     return render(
         request, "monitoring/servers.html", {"filter": filterset, **paginate(request, filterset.qs)}
     )

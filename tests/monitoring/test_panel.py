@@ -494,3 +494,15 @@ def test_list_pages_do_not_query_per_row(staff_client, django_assert_max_num_que
     for path in ("/servers", "/sites", "/applications", "/mappings"):
         with django_assert_max_num_queries(12):
             assert staff_client.get(BASE + path).status_code == 200
+
+
+def test_the_server_filter_form_shows_each_filter_once_in_panel_words(staff_client):
+    LicenseServerFactory(name="active-one")
+    LicenseServerFactory(name="retired-one", is_active=False)
+    page = staff_client.get(BASE + "/servers").content.decode()
+    page = page.split('data-testid="server-filters"')[1].split("</form>")[0]
+    assert page.count('name="kind"') == 1 and 'name="type"' not in page
+    assert 'name="search"' not in page and page.count('name="q"') == 1
+    assert "Decommissioned</option>" in page and "Unknown</option>" not in page
+    listed = staff_client.get(BASE + "/servers?is_active=false").content.decode()
+    assert "retired-one" in listed and "active-one" not in listed
