@@ -53,6 +53,17 @@ def _fields_error(message: str, errors: dict) -> ValidationFailed:
     return ValidationFailed(message, details={"fields": errors})
 
 
+def _whole_numbers(values: dict, limits: dict[str, tuple[int, int]], message: str) -> dict:
+    errors = {}
+    for key, (low, high) in limits.items():
+        value = values[key]
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            errors[key] = [f"Must be a whole number from {low} to {high}"]
+    if errors:
+        raise _fields_error(message, errors)
+    return values
+
+
 def _validate_monitoring(values: dict) -> dict:
     limits = {
         "poll_interval_minutes": (1, 24 * 60),
@@ -61,14 +72,7 @@ def _validate_monitoring(values: dict) -> dict:
         "retention_days": (1, 3650),
         "saturation_threshold_percent": (1, 100),
     }
-    errors = {}
-    for key, (low, high) in limits.items():
-        value = values[key]
-        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            errors[key] = [f"Must be a whole number from {low} to {high}"]
-    if errors:
-        raise _fields_error("Invalid monitoring settings", errors)
-    return values
+    return _whole_numbers(values, limits, "Invalid monitoring settings")
 
 
 def _validate_tools(values: dict) -> dict:
@@ -102,14 +106,7 @@ def _validate_log_import(values: dict) -> dict:
         "max_upload_mb": (1, 10_000),
         "batch_lines": (100, 10_000_000),
     }
-    errors = {}
-    for key, (low, high) in limits.items():
-        value = values[key]
-        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            errors[key] = [f"Must be a whole number from {low} to {high}"]
-    if errors:
-        raise _fields_error("Invalid log import settings", errors)
-    return values
+    return _whole_numbers(values, limits, "Invalid log import settings")
 
 
 def register() -> None:
