@@ -3,25 +3,18 @@ and history. Admin credential and LiMon's ``log_import`` license feature (or eva
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-from django.db import transaction
 from django.utils import timezone
-from django_q.tasks import async_task
 from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import generics, serializers, status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from limon_site import config
 from limon_site.api.permissions import ScopePermission, requires_license_feature
 from limon_site.api.schema import errors
-from limon_site.errors import LimonError, NotFound, ValidationFailed
-from monitoring.conf import LOG_IMPORT
-from monitoring.models import ImportState, LicenseServer, LogImport
-from monitoring.services.log_import import create_import
-from monitoring.services.log_upload import LogUploadHandler
+from limon_site.errors import NotFound
+from monitoring.models import ImportState, LogImport
+from monitoring.services.log_upload import LogUploadHandler, start_import, upload_limit_bytes
 
 TAGS = ["Log import"]
 LICENSED = [ScopePermission, requires_license_feature("log_import")]
@@ -66,10 +59,6 @@ class LogImportSerializer(serializers.ModelSerializer):
         ]
 
 
-def _upload_limit_bytes() -> int:
-    return config.get(LOG_IMPORT)["max_upload_mb"] * 1024 * 1024
-
-
 class LogImportStartView(APIView):
     """``files`` (one or more ``.log``/``.txt``; ``file`` also accepted), ``server_id`` and
     optionally ``timezone`` (the log clock's zone; default the server's).
@@ -79,7 +68,7 @@ class LogImportStartView(APIView):
     parser_classes = (MultiPartParser,)
 
     def initialize_request(self, request, *args, **kwargs):
-        self.upload = LogUploadHandler(request, max_bytes=_upload_limit_bytes)
+        self.upload = LogUploadHandler(request, max_bytes=upload_limit_bytes)
         request.upload_handlers = [self.upload]
         return super().initialize_request(request, *args, **kwargs)
 
@@ -103,57 +92,15 @@ class LogImportStartView(APIView):
     )
     def post(self, request):
         request.data  # noqa: B018 (reads the body through the streaming handler)
-        problem = self.upload.problem
-        if problem is not None:
-            raise LimonError(
-                problem.message,
-                code=problem.code,
-                status=413 if problem.code == "FILE_TOO_LARGE" else 400,
-                details={"file": problem.file_name},
-            )
-        stored = self.upload.stored
-        if not stored:
-            raise ValidationFailed(
-                "Send one or more .log or .txt files in 'files'",
-                details={"fields": {"files": ["This field is required."]}},
-            )
-        server = self._server(request.data.get("server_id"))
-        zone = self._zone(request.data.get("timezone") or "")
-        with transaction.atomic():
-            batch = create_import(
-                server=server,
-                files=stored,
-                timezone_name=zone,
-                created_by=getattr(request.user, "audit_label", None) or str(request.user),
-            )
-            transaction.on_commit(lambda: async_task("monitoring.tasks_logs.run_import", batch.pk))
-        batch.refresh_from_db()
+        batch = start_import(
+            upload=self.upload,
+            server_id=request.data.get("server_id"),
+            timezone_name=request.data.get("timezone") or "",
+            created_by=getattr(request.user, "audit_label", None) or str(request.user),
+        )
         body = LogImportSerializer(batch).data
         body["status_url"] = request.build_absolute_uri(f"/api/v1/log-import/status/{batch.pk}")
         return Response(body, status=status.HTTP_202_ACCEPTED)
-
-    @staticmethod
-    def _zone(name: str) -> str:
-        """Empty (the server's zone) or a valid IANA zone name."""
-        if name:
-            try:
-                ZoneInfo(name)
-            except (ZoneInfoNotFoundError, ValueError):
-                raise ValidationFailed(
-                    "timezone must be an IANA time zone name",
-                    details={"fields": {"timezone": ["Unknown time zone."]}},
-                ) from None
-        return name
-
-    @staticmethod
-    def _server(value) -> LicenseServer:
-        try:
-            return LicenseServer.objects.get(pk=int(value))
-        except (TypeError, ValueError, LicenseServer.DoesNotExist):
-            raise ValidationFailed(
-                "server_id must name an existing license server",
-                details={"fields": {"server_id": ["Unknown license server."]}},
-            ) from None
 
 
 class LogImportStatusView(APIView):

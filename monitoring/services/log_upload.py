@@ -3,6 +3,9 @@
 one chunk of it in memory. A file over the limit, with another extension than ``.log`` /
 ``.txt``, or with NUL bytes in its first chunk stops the upload; whatever was written of
 the request's files is deleted.
+
+``start_import`` turns a finished upload into a queued import batch; the API and the panel
+both call it, so both refuse the same uploads with the same errors.
 """
 
 from __future__ import annotations
@@ -13,11 +16,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
+from django.db import transaction
+from django_q.tasks import async_task
 
-from monitoring.services.log_import import StoredFile
+from limon_site import config, product_license
+from limon_site.errors import LimonError, ValidationFailed
+from monitoring.conf import LOG_IMPORT
+from monitoring.models import LicenseServer, LogImport
+from monitoring.services.log_import import StoredFile, create_import
 
 ALLOWED_SUFFIXES = (".log", ".txt")
 
@@ -26,6 +36,10 @@ def upload_dir() -> Path:
     folder = Path(settings.VAR_DIR) / "log-imports"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+def upload_limit_bytes() -> int:
+    return config.get(LOG_IMPORT)["max_upload_mb"] * 1024 * 1024
 
 
 @dataclass
@@ -108,3 +122,65 @@ class LogUploadHandler(FileUploadHandler):
         self.problem = UploadProblem(code, name, message)
         self.discard()
         raise StopUpload(connection_reset=False)
+
+
+def start_import(
+    *, upload: LogUploadHandler, server_id, timezone_name: str = "", created_by: str = ""
+) -> LogImport:
+    """Queue the upload's files as one import batch for the django-q2 worker (started when
+    the transaction commits). Needs LiMon's ``log_import`` license feature. A refused upload
+    (file type, size, no files, unknown server or time zone) raises and keeps no file."""
+    try:
+        product_license.require_feature("log_import")
+        _check_upload(upload)
+        server = _server(server_id)
+        zone = _zone(timezone_name or "")
+    except LimonError:
+        upload.discard()
+        raise
+    with transaction.atomic():
+        batch = create_import(
+            server=server, files=upload.stored, timezone_name=zone, created_by=created_by
+        )
+        transaction.on_commit(lambda: async_task("monitoring.tasks_logs.run_import", batch.pk))
+    batch.refresh_from_db()
+    return batch
+
+
+def _check_upload(upload: LogUploadHandler) -> None:
+    problem = upload.problem
+    if problem is not None:
+        raise LimonError(
+            problem.message,
+            code=problem.code,
+            status=413 if problem.code == "FILE_TOO_LARGE" else 400,
+            details={"file": problem.file_name},
+        )
+    if not upload.stored:
+        raise ValidationFailed(
+            "Send one or more .log or .txt files in 'files'",
+            details={"fields": {"files": ["This field is required."]}},
+        )
+
+
+def _zone(name: str) -> str:
+    """Empty (the server's zone) or a valid IANA zone name."""
+    if name:
+        try:
+            ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValidationFailed(
+                "timezone must be an IANA time zone name",
+                details={"fields": {"timezone": ["Unknown time zone."]}},
+            ) from None
+    return name
+
+
+def _server(value) -> LicenseServer:
+    try:
+        return LicenseServer.objects.get(pk=int(value))
+    except (TypeError, ValueError, LicenseServer.DoesNotExist):
+        raise ValidationFailed(
+            "server_id must name an existing license server",
+            details={"fields": {"server_id": ["Unknown license server."]}},
+        ) from None
