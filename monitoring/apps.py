@@ -27,6 +27,9 @@ class MonitoringConfig(AppConfig):
         register_panel_link("Monitoring", "Sites", "monitoring:sites", order=20)
         register_panel_link("Monitoring", "Applications", "monitoring:applications", order=30)
         register_panel_link("Monitoring", "Feature mappings", "monitoring:mappings", order=40)
+        register_panel_link("Monitoring", "Log import", "monitoring:log-import", order=50)
+        register_panel_link("Monitoring", "Denials", "monitoring:denials", order=60)
+        register_panel_link("Monitoring", "Events", "monitoring:events", order=70)
         register_panel_link("Monitoring", "Configuration", "monitoring:config", order=90)
         from monitoring import schedules
 

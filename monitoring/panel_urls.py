@@ -4,7 +4,7 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from monitoring.views import applications, config, mappings, servers, sites
+from monitoring.views import applications, config, logs, mappings, servers, sites
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="monitoring:servers"), name="panel"),
@@ -51,4 +51,7 @@ urlpatterns = [
     path("mappings/<int:pk>/edit", mappings.mapping_edit, name="mapping-edit"),
     path("mappings/<int:pk>/delete", mappings.mapping_delete, name="mapping-delete"),
     path("config", config.config_page, name="config"),
+    path("log-import", logs.log_import, name="log-import"),
+    path("denials", logs.denials, name="denials"),
+    path("events", logs.events, name="events"),
 ]
