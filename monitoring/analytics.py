@@ -20,8 +20,9 @@ Concurrency is a step function of time; figures are read off its steps:
 from __future__ import annotations
 
 import math
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 Usage = tuple[datetime, datetime | None, int]
@@ -176,3 +177,55 @@ def recommended_seats(
     if peak_floor is not None:
         seats = max(seats, peak_floor)
     return seats
+
+
+@dataclass(slots=True)
+class BucketUse:
+    """What happened in one bucket: seat-seconds, the highest concurrency, the users who held
+    a seat at some moment and the checkouts that started in it."""
+
+    license_seconds: float = 0.0
+    peak: int = 0
+    users: set = field(default_factory=set)
+    sessions: int = 0
+
+
+def split_into_buckets(
+    usages: Iterable[tuple[datetime, datetime | None, int, object]],
+    boundaries: list[datetime],
+) -> dict[int, BucketUse]:
+    """Figures per bucket ``i`` = ``[boundaries[i], boundaries[i + 1])`` for usages
+    ``(started_at, ended_at, licenses, user)``; buckets nothing touched are left out.
+
+    One sweep over the concurrency steps, jumping to the buckets each step covers, so the cost
+    follows the number of sessions and touched buckets, not the number of buckets.
+    """
+    bounds = [_absolute(b) for b in boundaries]
+    start, end = bounds[0], bounds[-1]
+    usages = list(usages)
+    figures: dict[int, BucketUse] = {}
+    steps = profile(((s, e, n) for s, e, n, _ in usages), start, end).steps
+    for a, b, level in steps:
+        if level <= 0:
+            continue
+        index = bisect_right(bounds, a) - 1
+        while a < b:
+            edge = min(b, bounds[index + 1])
+            use = figures.get(index) or figures.setdefault(index, BucketUse())
+            use.license_seconds += (edge - a).total_seconds() * level
+            use.peak = max(use.peak, level)
+            a, index = edge, index + 1
+    for began, ended, licenses, user in usages:
+        began = _absolute(began)
+        if start <= began < end:
+            index = bisect_right(bounds, began) - 1
+            (figures.get(index) or figures.setdefault(index, BucketUse())).sessions += 1
+        held_from = max(began, start)
+        held_to = end if ended is None else min(_absolute(ended), end)
+        if licenses <= 0 or held_to <= held_from:
+            continue
+        first = bisect_right(bounds, held_from) - 1
+        last = bisect_left(bounds, held_to) - 1
+        for index in range(first, last + 1):
+            (figures.get(index) or figures.setdefault(index, BucketUse())).users.add(user)
+    return figures

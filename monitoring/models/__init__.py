@@ -35,6 +35,7 @@ from monitoring.models.logs import (
     LogFile,
     LogImport,
 )
+from monitoring.models.rollups import DailyUserUsage, HourlyUsage
 from monitoring.models.usage import (
     Department,
     LicenseUser,
@@ -49,6 +50,7 @@ __all__ = [
     "Application",
     "ChangeType",
     "DaemonStatus",
+    "DailyUserUsage",
     "DenialSummary",
     "Department",
     "Deployment",
@@ -59,6 +61,7 @@ __all__ = [
     "Feature",
     "FeatureKind",
     "FeatureMapping",
+    "HourlyUsage",
     "ImportState",
     "InventoryChange",
     "LicenseServer",

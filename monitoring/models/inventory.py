@@ -65,6 +65,8 @@ class LicenseServer(models.Model):
     nodes = models.JSONField(default=list, blank=True)
     last_polled_at = models.DateTimeField(null=True, blank=True)
     last_success_at = models.DateTimeField(null=True, blank=True)
+    #: Usage rollups are exact up to this instant (see ``monitoring.services.rollups``).
+    rolled_up_until = models.DateTimeField(null=True, blank=True, editable=False)
     last_poll_duration_ms = models.PositiveIntegerField(null=True, blank=True)
     last_error = models.TextField(blank=True)
     #: Glob patterns applied when polling, on top of the global ignore list.

@@ -27,6 +27,7 @@ from monitoring.conf import LOG_IMPORT
 from monitoring.models import ImportState, LicenseServer, LogFile, LogImport
 from monitoring.parsers.lmgrd_log import LogParser, LogParserState
 from monitoring.parsers.model import MAX_UNPARSED_EXAMPLES
+from monitoring.services import rollups
 from monitoring.services.denials import add_to_summary, summary_counts
 from monitoring.services.log_lock import server_import_lock
 from monitoring.services.log_rows import RowWriter
@@ -231,6 +232,9 @@ class _FileRun:
                 [(e[2], e[3], e[5], e[7], e[8]) for e in new_events],
             )
             add_to_summary(server_id=self.log_file.server_id, groups=groups)
+            span = self.writer.span(new_sessions)
+            if span is not None:
+                rollups.refresh(span[0], span[1], span[2])
             checkpoint = {
                 "offset": end_offset,
                 "parser": state.to_dict(),

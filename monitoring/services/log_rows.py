@@ -119,6 +119,13 @@ class RowWriter:
         ]  # fmt: skip
         return self._store(Session, SESSION_COLUMNS, rows, values)
 
+    def span(self, rows: list[tuple]) -> tuple[set[int], datetime, datetime] | None:
+        """The features and the time range of stored session rows, for the rollups."""
+        if not rows:
+            return None
+        features = {self.feature_ids[(r[1][:100], r[2][:200])] for r in rows}
+        return features, self._aware(min(r[7] for r in rows)), self._aware(max(r[8] for r in rows))
+
     def write_events(self, rows: list[tuple]) -> list[tuple]:
         """Store new event rows (see ``log_tracker``); returns the ones stored."""
         rows = self._unique_or_new(Event, rows)

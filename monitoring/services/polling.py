@@ -29,6 +29,7 @@ from monitoring.conf import MONITORING, TOOLS
 from monitoring.models import LicenseServer, PollRun, ServerStatus
 from monitoring.parsers.model import StatusReport
 from monitoring.services.reconcile import Outcome, reconcile, server_zone
+from monitoring.services.rollups import refresh_server
 from monitoring.tools import ToolError, run_status_tool, tool_kind
 
 logger = logging.getLogger("monitoring.polling")
@@ -155,6 +156,7 @@ def record_poll(
                 "nodes": _nodes(report),
                 "last_success_at": now,
             }
+        refresh_server(server, now=now, since=outcome.earliest_start)
         duration_ms = int((time.monotonic() - started) * 1000)
         LicenseServer.objects.filter(pk=server.pk).update(
             last_polled_at=now, last_poll_duration_ms=duration_ms, **fields

@@ -69,6 +69,8 @@ class Outcome:
     features: int
     sessions_opened: int
     sessions_closed: int
+    #: The earliest start among the checkouts opened (rollups are refreshed from there).
+    earliest_start: datetime | None = None
 
 
 def server_zone(server: LicenseServer) -> zoneinfo.ZoneInfo:
@@ -275,7 +277,7 @@ def _sync_features(server, reported, report, keep, tool, daemon_ids, now):
     return existing, protected
 
 
-def _sync_sessions(server, reported, features, protected, user_ids, zone, now) -> tuple[int, int]:
+def _sync_sessions(server, reported, features, protected, user_ids, zone, now) -> tuple:
     open_sessions = {
         (feature_id, user_id, host, handle): (pk, source)
         for pk, feature_id, user_id, host, handle, source in Session.objects.filter(
@@ -328,7 +330,8 @@ def _sync_sessions(server, reported, features, protected, user_ids, zone, now) -
             status=SessionStatus.ARCHIVED,
             ended_at=Greatest(Value(now, output_field=DateTimeField()), F("started_at")),
         )
-    return len(opened), closed
+    earliest = min((row[-1] for row in opened), default=None)
+    return len(opened), closed, earliest
 
 
 def _write_samples(server, reported, features, now) -> None:
@@ -361,8 +364,13 @@ def reconcile(
     )
     daemon_ids = _sync_daemons(server, report, now)
     features, protected = _sync_features(server, reported, report, keep, tool, daemon_ids, now)
-    opened, closed = _sync_sessions(
+    opened, closed, earliest = _sync_sessions(
         server, reported, features, protected, user_ids, server_zone(server), now
     )
     _write_samples(server, reported, features, now)
-    return Outcome(features=len(reported), sessions_opened=opened, sessions_closed=closed)
+    return Outcome(
+        features=len(reported),
+        sessions_opened=opened,
+        sessions_closed=closed,
+        earliest_start=earliest,
+    )

@@ -1,0 +1,115 @@
+"""Hourly and daily usage rollups against hand-computed cases, and their incremental upkeep."""
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from monitoring.models import DailyUserUsage, HourlyUsage, SessionStatus
+from monitoring.services import rollups
+from tests.monitoring.factories import FeatureFactory, LicenseUserFactory, SessionFactory
+
+pytestmark = pytest.mark.django_db
+
+T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+
+
+def at(hours: float) -> datetime:
+    return T0 + timedelta(hours=hours)
+
+
+def held(feature, user, start, end, licenses=1):
+    return SessionFactory(
+        feature=feature,
+        user=user,
+        started_at=start,
+        ended_at=end,
+        licenses=licenses,
+        status=SessionStatus.ARCHIVED if end else SessionStatus.ACTIVE,
+    )
+
+
+def hourly(feature) -> dict:
+    return {
+        row.hour: (row.license_seconds / 3600, row.peak, row.users, row.sessions)
+        for row in HourlyUsage.objects.filter(feature=feature)
+    }
+
+
+def test_overlapping_sessions_split_into_hours():
+    feature, ann, bob = FeatureFactory(), LicenseUserFactory(), LicenseUserFactory()
+    held(feature, ann, at(0.5), at(2))  # 08:30–10:00
+    held(feature, bob, at(1), at(1.5), licenses=2)  # 09:00–09:30, two seats
+    rollups.refresh([feature.pk], at(0), at(3), now=at(5))
+    assert hourly(feature) == {
+        at(0): (0.5, 1, 1, 1),
+        # ann for the whole hour plus bob's two seats for half of it; three seats at once
+        at(1): (2.0, 3, 2, 1),
+    }
+
+
+def test_an_open_session_counts_up_to_now_and_the_next_refresh_completes_the_hour():
+    feature, ann = FeatureFactory(), LicenseUserFactory()
+    session = held(feature, ann, at(0), None)
+    rollups.refresh([feature.pk], at(0), at(2), now=at(0.25))
+    assert hourly(feature) == {at(0): (0.25, 1, 1, 1)}
+    session.status, session.ended_at = SessionStatus.ARCHIVED, at(1.5)
+    session.save()
+    rollups.refresh([feature.pk], at(0.25), at(2), now=at(2))
+    assert hourly(feature) == {at(0): (1.0, 1, 1, 1), at(1): (0.5, 1, 1, 0)}
+
+
+def test_refreshing_twice_gives_the_same_rows():
+    feature, ann = FeatureFactory(), LicenseUserFactory()
+    held(feature, ann, at(0), at(3))
+    rollups.refresh([feature.pk], at(0), at(3), now=at(4))
+    first = hourly(feature)
+    rollups.refresh([feature.pk], at(1), at(2), now=at(4))
+    assert hourly(feature) == first
+    assert HourlyUsage.objects.count() == 3
+
+
+def test_daily_rows_follow_local_midnight(settings):
+    settings.TIME_ZONE = "Europe/Berlin"
+    feature, ann = FeatureFactory(), LicenseUserFactory()
+    # 22:00–01:00 UTC on 2 March = 23:00–02:00 in Berlin: 1 h on the 2nd, 2 h on the 3rd
+    held(feature, ann, datetime(2026, 3, 2, 22, tzinfo=UTC), datetime(2026, 3, 3, 1, tzinfo=UTC))
+    rollups.refresh([feature.pk], at(0), at(24), now=at(48))
+    days = {
+        row.day: (row.license_seconds / 3600, row.sessions)
+        for row in DailyUserUsage.objects.filter(user=ann)
+    }
+    assert days == {date(2026, 3, 2): (1.0, 1), date(2026, 3, 3): (2.0, 0)}
+
+
+def test_a_day_row_holds_one_users_peak_and_seat_hours():
+    feature, ann = FeatureFactory(), LicenseUserFactory()
+    held(feature, ann, at(0), at(2), licenses=2)
+    held(feature, ann, at(1), at(3))
+    rollups.refresh([feature.pk], at(0), at(3), now=at(4))
+    row = DailyUserUsage.objects.get(user=ann, feature=feature)
+    assert (row.license_seconds / 3600, row.sessions, row.peak) == (6.0, 2, 3)
+
+
+def test_refresh_server_moves_the_watermark_and_rebuild_matches_incremental():
+    feature, ann = FeatureFactory(), LicenseUserFactory()
+    server = feature.server
+    held(feature, ann, at(0), at(1))
+    rollups.refresh_server(server, now=at(1))
+    held(feature, ann, at(2), at(5))
+    rollups.refresh_server(server, now=at(6))
+    server.refresh_from_db()
+    assert server.rolled_up_until == at(6)
+    incremental = hourly(feature)
+    HourlyUsage.objects.all().delete()
+    rollups.rebuild(now=at(6))
+    assert hourly(feature) == incremental
+    assert sum(v[0] for v in incremental.values()) == 4.0
+
+
+def test_a_late_reported_checkout_refreshes_from_its_start():
+    feature, ann = FeatureFactory(), LicenseUserFactory()
+    server = feature.server
+    rollups.refresh_server(server, now=at(3))
+    held(feature, ann, at(1), at(4))
+    rollups.refresh_server(server, now=at(4), since=at(1))
+    assert sum(v[0] for v in hourly(feature).values()) == 3.0
