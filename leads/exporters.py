@@ -2,7 +2,6 @@
 row by row, XLSX written in openpyxl's write-only mode to a temporary file and streamed from it.
 Memory stays flat however many leads there are."""
 
-import csv
 import tempfile
 from collections.abc import Iterable, Iterator
 from datetime import date
@@ -10,8 +9,9 @@ from datetime import date
 from django.db.models import QuerySet
 
 from leads import queries
-from leads.importers.columns import COLUMNS, DETAIL_COLUMNS, encode_details, protect_formula
+from leads.importers.columns import COLUMNS, DETAIL_COLUMNS, encode_details
 from leads.models import Institution
+from limon_site import csv_export
 
 CHUNK = 1000
 
@@ -51,22 +51,9 @@ def export_rows(institutions: QuerySet[Institution]) -> Iterator[list]:
             ]
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 def csv_chunks(rows: Iterable[list]) -> Iterator[str]:
     """CSV text, header first, with a BOM so spreadsheet programs read UTF-8."""
-    writer = csv.writer(_Echo())
-    yield "\ufeff" + writer.writerow(COLUMNS)
-    for row in rows:
-        yield writer.writerow(
-            [
-                value.isoformat() if isinstance(value, date) else protect_formula(value or "")
-                for value in row
-            ]
-        )
+    return csv_export.csv_chunks(COLUMNS, rows)
 
 
 def xlsx_file(rows: Iterable[list]):

@@ -10,6 +10,7 @@ MONITORING = "monitoring"
 TOOLS = "tools"
 FEATURE_IGNORE = "feature-ignore"
 LOG_IMPORT = "log-import"
+ANALYTICS = "analytics"
 
 MONITORING_DEFAULTS = {
     # minutes between two polls of every active server
@@ -46,6 +47,21 @@ LOG_IMPORT_DEFAULTS = {
     "max_upload_mb": 200,
     # rows committed together with one checkpoint
     "batch_lines": 50_000,
+}
+
+
+ANALYTICS_DEFAULTS = {
+    # recommended seats = P95 concurrency over this many days, plus the headroom …
+    "recommendation_days": 90,
+    "headroom_percent": 10,
+    # … and never below the peak of the last N business days (0 = no floor)
+    "peak_floor_business_days": 0,
+    # a feature nobody checked out for this many days counts as unused
+    "unused_days": 30,
+    # licenses expiring within this many days are listed on the dashboard
+    "expiring_days": 30,
+    # seconds GET /api/v1/dashboard/metrics is served from the shared cache
+    "dashboard_cache_seconds": 90,
 }
 
 
@@ -109,6 +125,18 @@ def _validate_log_import(values: dict) -> dict:
     return _whole_numbers(values, limits, "Invalid log import settings")
 
 
+def _validate_analytics(values: dict) -> dict:
+    limits = {
+        "recommendation_days": (1, 3650),
+        "headroom_percent": (0, 1000),
+        "peak_floor_business_days": (0, 3650),
+        "unused_days": (1, 3650),
+        "expiring_days": (1, 3650),
+        "dashboard_cache_seconds": (0, 86_400),
+    }
+    return _whole_numbers(values, limits, "Invalid analytics settings")
+
+
 def register() -> None:
     config.register_section(
         MONITORING,
@@ -130,4 +158,10 @@ def register() -> None:
         LOG_IMPORT_DEFAULTS,
         validate=_validate_log_import,
         description="Debug-log import: false-denial window, upload limit, batch size",
+    )
+    config.register_section(
+        ANALYTICS,
+        ANALYTICS_DEFAULTS,
+        validate=_validate_analytics,
+        description="Usage analytics: seat recommendations, unused licenses, dashboard cache",
     )

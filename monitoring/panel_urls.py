@@ -4,6 +4,7 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
+from monitoring import panel_urls_applications, panel_urls_dashboard, panel_urls_people
 from monitoring.views import applications, config, logs, mappings, servers, sites
 
 urlpatterns = [
@@ -54,4 +55,7 @@ urlpatterns = [
     path("log-import", logs.log_import, name="log-import"),
     path("denials", logs.denials, name="denials"),
     path("events", logs.events, name="events"),
+    *panel_urls_applications.urlpatterns,
+    *panel_urls_people.urlpatterns,
+    *panel_urls_dashboard.urlpatterns,
 ]

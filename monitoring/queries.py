@@ -126,3 +126,16 @@ def mappings() -> QuerySet[FeatureMapping]:
     return FeatureMapping.objects.select_related("application", "server").order_by(
         "priority", "pattern"
     )
+
+
+def keystone_features(application: Application) -> QuerySet[Feature]:
+    """The features that count as the application in use (the keystone rule): those named like
+    its keystone feature, on every server the application is deployed on. Empty without a
+    keystone. Application-level users and concurrency are read from these only, so toolbox
+    checkouts never double-count."""
+    if application.keystone_feature_id is None:
+        return Feature.objects.none()
+    name = Feature.objects.filter(pk=application.keystone_feature_id).values("name")
+    return Feature.objects.filter(
+        name__in=name, server__deployments__application=application
+    ).distinct()

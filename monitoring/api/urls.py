@@ -5,7 +5,7 @@ from django.urls import path
 from monitoring.api import admin_views as admin
 from monitoring.api import config_views as cfg
 from monitoring.api import events as log_events
-from monitoring.api import log_import
+from monitoring.api import log_import, urls_applications, urls_dashboard, urls_people
 from monitoring.api import read_views as read
 
 urlpatterns = [
@@ -105,4 +105,7 @@ urlpatterns = [
         read.FeatureLookupListView.as_view(),
         name="lookups-features",
     ),
+    *urls_applications.urlpatterns,
+    *urls_people.urlpatterns,
+    *urls_dashboard.urlpatterns,
 ]

@@ -16,6 +16,12 @@ from tests.monitoring.test_denials import SMALL_LOG
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _own_upload_dir(settings, tmp_path):
+    """Each test stores uploads in its own folder, so parallel workers never see each other's."""
+    settings.VAR_DIR = tmp_path
+
+
 def upload(name: str, content: bytes) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, content, content_type="text/plain")
 

@@ -1,0 +1,3 @@
+"""Panel paths of the dashboard pages (included by ``monitoring.panel_urls``)."""
+
+urlpatterns: list = []
