@@ -200,6 +200,34 @@ class MonitoringConfigForm(forms.Form):
         return dict(self.cleaned_data)
 
 
+class LogImportConfigForm(forms.Form):
+    """Whole numbers only; the ranges are the ``log-import`` section's validator's."""
+
+    false_denial_before_seconds = forms.IntegerField(label="False denial: seconds before")
+    false_denial_after_seconds = forms.IntegerField(label="False denial: seconds after")
+    max_upload_mb = forms.IntegerField(label="Largest upload (MB)")
+    batch_lines = forms.IntegerField(label="Lines per batch")
+
+    def values(self) -> dict:
+        return dict(self.cleaned_data)
+
+
+class AnalyticsConfigForm(forms.Form):
+    """Whole numbers only; the ranges are the ``analytics`` section's validator's."""
+
+    recommendation_days = forms.IntegerField(label="Recommendation window (days)")
+    headroom_percent = forms.IntegerField(label="Headroom over P95 (%)")
+    peak_floor_business_days = forms.IntegerField(
+        label="Never below the peak of the last N business days", help_text="0: no floor"
+    )
+    unused_days = forms.IntegerField(label="Unused after (days)")
+    expiring_days = forms.IntegerField(label="Expiring within (days)")
+    dashboard_cache_seconds = forms.IntegerField(label="Dashboard cache (seconds)")
+
+    def values(self) -> dict:
+        return dict(self.cleaned_data)
+
+
 class ToolsConfigForm(forms.Form):
     lmutil_path = forms.CharField(
         label="lmutil path", max_length=500, strip=False, help_text="Absolute path or program name"

@@ -1,5 +1,6 @@
 """``/api/v1/config/*`` sections owned by monitoring: polling (``monitoring``), status tool
-paths (``tools``, with a validation endpoint) and the global feature ignore lists.
+paths (``tools``, with a validation endpoint), the global feature ignore lists, the debug-log
+import (``log-import``) and usage analytics (``analytics``).
 
 Reads and writes go through ``limon_site.config`` like the platform's own sections: PUT
 changes only the keys it sends, the section's validator answers 400 with per-field errors,
@@ -13,7 +14,7 @@ from rest_framework.views import APIView
 from limon_site import config
 from limon_site.api.schema import errors
 from monitoring import tools
-from monitoring.conf import FEATURE_IGNORE, MONITORING, TOOLS
+from monitoring.conf import ANALYTICS, FEATURE_IGNORE, LOG_IMPORT, MONITORING, TOOLS
 
 TAGS = ["configuration"]
 
@@ -24,6 +25,32 @@ class MonitoringConfigSerializer(serializers.Serializer):
     poll_concurrency = serializers.IntegerField(required=False)
     retention_days = serializers.IntegerField(required=False)
     saturation_threshold_percent = serializers.IntegerField(required=False)
+
+
+class LogImportConfigSerializer(serializers.Serializer):
+    false_denial_before_seconds = serializers.IntegerField(
+        required=False, help_text="A denial is false when the user got the feature this long before"
+    )
+    false_denial_after_seconds = serializers.IntegerField(
+        required=False, help_text="… or this long after it"
+    )
+    max_upload_mb = serializers.IntegerField(required=False, help_text="Larger uploads are 413")
+    batch_lines = serializers.IntegerField(required=False, help_text="Lines per commit")
+
+
+class AnalyticsConfigSerializer(serializers.Serializer):
+    recommendation_days = serializers.IntegerField(
+        required=False, help_text="Window of the P95 behind recommended seats"
+    )
+    headroom_percent = serializers.IntegerField(required=False, help_text="Added to the P95")
+    peak_floor_business_days = serializers.IntegerField(
+        required=False, help_text="Recommended seats never below this many business days' peak"
+    )
+    unused_days = serializers.IntegerField(required=False, help_text="Unused after this long")
+    expiring_days = serializers.IntegerField(required=False, help_text="Expiring within")
+    dashboard_cache_seconds = serializers.IntegerField(
+        required=False, help_text="Dashboard metrics cache; 0 turns it off"
+    )
 
 
 class ToolsConfigSerializer(serializers.Serializer):
@@ -142,3 +169,19 @@ class ToolsValidateView(APIView):
                 if kind.config_key in configured
             ]
         return Response({"ok": all(r["ok"] for r in results), "results": results})
+
+
+@_section_schema(LogImportConfigSerializer)
+class LogImportConfigView(_SectionView):
+    """The debug-log import: false-denial window, upload limit, batch size."""
+
+    section = LOG_IMPORT
+    serializer_class = LogImportConfigSerializer
+
+
+@_section_schema(AnalyticsConfigSerializer)
+class AnalyticsConfigView(_SectionView):
+    """Usage analytics: recommended seats, unused and expiring licenses, dashboard cache."""
+
+    section = ANALYTICS
+    serializer_class = AnalyticsConfigSerializer

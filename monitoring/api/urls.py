@@ -72,6 +72,8 @@ urlpatterns = [
         cfg.FeatureIgnoreConfigView.as_view(),
         name="config-feature-ignore",
     ),
+    path("api/v1/config/log-import", cfg.LogImportConfigView.as_view(), name="config-log-import"),
+    path("api/v1/config/analytics", cfg.AnalyticsConfigView.as_view(), name="config-analytics"),
     path(
         "api/v1/log-import/start",
         log_import.LogImportStartView.as_view(),

@@ -1,13 +1,20 @@
 """Configuration page: one form per monitoring section (``monitoring``, ``tools``,
-``feature-ignore``), each saved with ``config.update`` (validated by the section, audited)."""
+``feature-ignore``, ``log-import``, ``analytics``), each saved with ``config.update``
+(validated by the section, audited)."""
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
 
 from limon_site import config
 from limon_site.panel.access import staff_required
-from monitoring.conf import FEATURE_IGNORE, MONITORING, TOOLS
-from monitoring.forms import FeatureIgnoreConfigForm, MonitoringConfigForm, ToolsConfigForm
+from monitoring.conf import ANALYTICS, FEATURE_IGNORE, LOG_IMPORT, MONITORING, TOOLS
+from monitoring.forms import (
+    AnalyticsConfigForm,
+    FeatureIgnoreConfigForm,
+    LogImportConfigForm,
+    MonitoringConfigForm,
+    ToolsConfigForm,
+)
 from monitoring.views.common import run
 
 #: section name → (form class, heading)
@@ -15,6 +22,8 @@ SECTIONS = {
     MONITORING: (MonitoringConfigForm, "Polling, retention and saturation"),
     TOOLS: (ToolsConfigForm, "Status tools"),
     FEATURE_IGNORE: (FeatureIgnoreConfigForm, "Features ignored when polling"),
+    LOG_IMPORT: (LogImportConfigForm, "Debug-log import"),
+    ANALYTICS: (AnalyticsConfigForm, "Usage analytics"),
 }
 
 

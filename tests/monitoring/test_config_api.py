@@ -144,8 +144,36 @@ def test_feature_ignore_rejects_non_lists(admin_api):
     assert "include" in response.json()["details"]["fields"]
 
 
+def test_analytics_settings_change_the_headroom_and_refuse_negative_days(admin_api):
+    assert admin_api.get("/api/v1/config/analytics").json()["headroom_percent"] == 10
+    response = admin_api.put("/api/v1/config/analytics", {"headroom_percent": 25}, format="json")
+    assert response.status_code == 200
+    assert response.json()["headroom_percent"] == 25
+    assert response.json()["recommendation_days"] == 90
+    bad = admin_api.put("/api/v1/config/analytics", {"unused_days": -1}, format="json")
+    assert bad.status_code == 400
+    assert "unused_days" in bad.json()["details"]["fields"]
+
+
+def test_log_import_settings_put_and_get(admin_api):
+    response = admin_api.put(
+        "/api/v1/config/log-import", {"false_denial_before_seconds": 10}, format="json"
+    )
+    assert response.status_code == 200
+    assert admin_api.get("/api/v1/config/log-import").json()["false_denial_before_seconds"] == 10
+    too_big = admin_api.put("/api/v1/config/log-import", {"batch_lines": 5}, format="json")
+    assert too_big.status_code == 400
+
+
 @pytest.mark.parametrize(
-    "path", ["/api/v1/config/monitoring", "/api/v1/config/tools", "/api/v1/config/feature-ignore"]
+    "path",
+    [
+        "/api/v1/config/monitoring",
+        "/api/v1/config/tools",
+        "/api/v1/config/feature-ignore",
+        "/api/v1/config/log-import",
+        "/api/v1/config/analytics",
+    ],
 )
 def test_configuration_needs_an_admin_credential(read_api, api, path):
     assert api.get(path).status_code == 401

@@ -6,7 +6,12 @@ import pytest
 
 from monitoring.models import DailyUserUsage, HourlyUsage, SessionStatus
 from monitoring.services import rollups
-from tests.monitoring.factories import FeatureFactory, LicenseUserFactory, SessionFactory
+from tests.monitoring.factories import (
+    FeatureFactory,
+    LicenseServerFactory,
+    LicenseUserFactory,
+    SessionFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -37,8 +42,8 @@ def hourly(feature) -> dict:
 
 def test_overlapping_sessions_split_into_hours():
     feature, ann, bob = FeatureFactory(), LicenseUserFactory(), LicenseUserFactory()
-    held(feature, ann, at(0.5), at(2))  # 08:30–10:00
-    held(feature, bob, at(1), at(1.5), licenses=2)  # 09:00–09:30, two seats
+    held(feature, ann, at(0.5), at(2))  # 08:30-10:00
+    held(feature, bob, at(1), at(1.5), licenses=2)  # 09:00-09:30, two seats
     rollups.refresh([feature.pk], at(0), at(3), now=at(5))
     assert hourly(feature) == {
         at(0): (0.5, 1, 1, 1),
@@ -71,7 +76,7 @@ def test_refreshing_twice_gives_the_same_rows():
 def test_daily_rows_follow_local_midnight(settings):
     settings.TIME_ZONE = "Europe/Berlin"
     feature, ann = FeatureFactory(), LicenseUserFactory()
-    # 22:00–01:00 UTC on 2 March = 23:00–02:00 in Berlin: 1 h on the 2nd, 2 h on the 3rd
+    # 22:00-01:00 UTC on 2 March = 23:00-02:00 in Berlin: 1 h on the 2nd, 2 h on the 3rd
     held(feature, ann, datetime(2026, 3, 2, 22, tzinfo=UTC), datetime(2026, 3, 3, 1, tzinfo=UTC))
     rollups.refresh([feature.pk], at(0), at(24), now=at(48))
     days = {
@@ -113,3 +118,44 @@ def test_a_late_reported_checkout_refreshes_from_its_start():
     held(feature, ann, at(1), at(4))
     rollups.refresh_server(server, now=at(4), since=at(1))
     assert sum(v[0] for v in hourly(feature).values()) == 3.0
+
+
+def test_rebuild_command_recomputes_one_server_and_names_unknown_ones():
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    feature, other = FeatureFactory(), FeatureFactory()
+    ann = LicenseUserFactory()
+    held(feature, ann, at(0), at(2))
+    held(other, ann, at(0), at(1))
+    out = StringIO()
+    call_command("rebuild_rollups", "--server", feature.server.name, stdout=out)
+    assert "100.0%" in out.getvalue()
+    assert HourlyUsage.objects.filter(feature=feature).count() == 2
+    assert not HourlyUsage.objects.filter(feature=other).exists()
+    with pytest.raises(CommandError, match="nowhere"):
+        call_command("rebuild_rollups", "--server", "nowhere", stdout=StringIO())
+
+
+def test_a_log_import_fills_the_rollups_of_its_sessions(tmp_path):
+    from tests.monitoring.test_log_import import HEADER, import_log, write
+
+    server = LicenseServerFactory(timezone="UTC")
+    import_log(server, write(tmp_path, "day.log", HEADER + (
+        ' 9:00:00 (MLM) OUT: "MATLAB" alice@pc1  \n'
+        ' 9:30:00 (MLM) OUT: "MATLAB" bob@pc2  \n'
+        '10:15:00 (MLM) IN: "MATLAB" alice@pc1  \n'
+        '10:30:00 (MLM) IN: "MATLAB" bob@pc2  \n'
+    )))  # fmt: skip
+    rows = {
+        row.hour.hour: (row.license_seconds / 3600, row.peak, row.users, row.sessions)
+        for row in HourlyUsage.objects.filter(server=server)
+    }
+    # 9-10: alice 1 h + bob 0.5 h; 10-11: alice 0.25 h + bob 0.5 h
+    assert rows == {9: (1.5, 2, 2, 2), 10: (0.75, 2, 2, 0)}
+    days = DailyUserUsage.objects.filter(server=server).order_by("user__username")
+    assert [(d.user.username, d.day, d.license_seconds / 3600) for d in days] == [
+        ("alice", date(2024, 3, 4), 1.25),
+        ("bob", date(2024, 3, 4), 1.0),
+    ]
