@@ -166,18 +166,40 @@ def settle() -> None:
         cursor.execute(f"VACUUM ANALYZE {', '.join(tables)}")
 
 
+def timed_rollups():
+    """Wrap the rollup refresh each poll runs, so the cycle's share spent on it is printed."""
+    from monitoring.services import polling
+
+    refresh = polling.refresh_server
+    spent = [0.0]
+
+    def timed(*args, **kwargs):
+        started = time.perf_counter()
+        try:
+            return refresh(*args, **kwargs)
+        finally:
+            spent[0] += time.perf_counter() - started
+
+    polling.refresh_server = timed
+    return spent, lambda: setattr(polling, "refresh_server", refresh)
+
+
 def run_cycle(label, servers, texts, moment):
     from django.db import connection
 
     from monitoring.services.polling import record_poll
 
     timer = SqlTimer()
+    rollup_seconds, restore = timed_rollups()
     started = time.perf_counter()
-    with connection.execute_wrapper(timer):
-        runs = [
-            record_poll(server, text=text, now=moment, started=time.monotonic())
-            for server, text in zip(servers, texts, strict=True)
-        ]
+    try:
+        with connection.execute_wrapper(timer):
+            runs = [
+                record_poll(server, text=text, now=moment, started=time.monotonic())
+                for server, text in zip(servers, texts, strict=True)
+            ]
+    finally:
+        restore()
     total = time.perf_counter() - started
     assert all(run.ok for run in runs), [run.error for run in runs if not run.ok]
     opened = sum(run.sessions_opened for run in runs)
@@ -186,7 +208,7 @@ def run_cycle(label, servers, texts, moment):
         f"{label:<14} {total:6.2f} s total, {total / len(servers) * 1000:6.0f} ms/server, "
         f"SQL {timer.seconds:5.2f} s ({timer.seconds / total:4.0%}), "
         f"{timer.queries / len(servers):4.0f} queries/server, "
-        f"{opened} sessions opened, {closed} closed"
+        f"{opened} sessions opened, {closed} closed; rollups {rollup_seconds[0]:5.2f} s"
     )
     return total
 

@@ -11,11 +11,12 @@ completed by the next poll.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Min, Q
 from django.utils import timezone
 
@@ -56,14 +57,39 @@ def _overlapping(feature_ids: Iterable[int], start: datetime, end: datetime):
     )
 
 
+HOURLY_COLUMNS = ("feature_id", "server_id", "hour", "license_seconds", "peak", "users", "sessions")
+DAILY_COLUMNS = ("user_id", "feature_id", "server_id", "day", "license_seconds", "sessions", "peak")
+
+
+def _user_days(held: list[tuple], days: list[datetime]):
+    """``(index, license_seconds, sessions, peak)`` per day bucket of one user's sessions of
+    one feature. A single session (the common case) needs no concurrency profile."""
+    if len(held) > 1:
+        for index, use in split_into_buckets(held, days).items():
+            yield index, use.license_seconds, use.sessions, use.peak
+        return
+    began, ended, licenses, _ = held[0]
+    start, end = days[0], days[-1]
+    held_from, held_to = max(began, start), min(ended, end)
+    first = bisect_right(days, held_from) - 1
+    last = bisect_left(days, held_to) - 1 if held_to > held_from else first - 1
+    started = bisect_right(days, began) - 1 if start <= began < end else None
+    for index in sorted({*range(first, last + 1), *([started] if started is not None else [])}):
+        seconds = (min(held_to, days[index + 1]) - max(held_from, days[index])).total_seconds()
+        seconds = max(seconds, 0.0) * licenses
+        yield index, seconds, int(index == started), licenses if seconds else 0
+
+
 def compute(rows: Iterable[tuple], start: datetime, end: datetime, now: datetime):
     """Rollup rows for sessions ``rows`` (``feature_id, server_id, user_id, started_at,
     ended_at, licenses``) over every hour and local day overlapping ``[start, end)``.
 
-    Returns ``(hourly, daily, hour_range, day_range)``: unsaved model instances and the
-    half-open ranges of ``hour`` and ``day`` values they replace.
+    Returns ``(hourly, daily, hour_range, day_range)``: row tuples in ``HOURLY_COLUMNS`` and
+    ``DAILY_COLUMNS`` order and the half-open ranges of ``hour`` and ``day`` they replace.
     """
     hours, days = _hours(start, end), _days(start, end)
+    day_dates = [day.date() for day in days]
+    days_utc = [day.astimezone(UTC) for day in days]
     by_feature: dict[int, list] = defaultdict(list)
     servers: dict[int, int] = {}
     for feature_id, server_id, user_id, began, ended, licenses in rows:
@@ -75,34 +101,46 @@ def compute(rows: Iterable[tuple], start: datetime, end: datetime, now: datetime
         for index, use in sorted(split_into_buckets(usages, hours).items()):
             if use.license_seconds or use.sessions:
                 hourly.append(
-                    HourlyUsage(
-                        feature_id=feature_id,
-                        server_id=server_id,
-                        hour=hours[index],
-                        license_seconds=round(use.license_seconds, 3),
-                        peak=use.peak,
-                        users=len(use.users),
-                        sessions=use.sessions,
-                    )
-                )
+                    (feature_id, server_id, hours[index], round(use.license_seconds, 3),
+                     use.peak, len(use.users), use.sessions)
+                )  # fmt: skip
         by_user: dict[int, list] = defaultdict(list)
         for usage in usages:
             by_user[usage[3]].append(usage)
         for user_id, held in by_user.items():
-            for index, use in sorted(split_into_buckets(held, days).items()):
-                if use.license_seconds or use.sessions:
+            for index, seconds, sessions, peak in _user_days(held, days_utc):
+                if seconds or sessions:
                     daily.append(
-                        DailyUserUsage(
-                            user_id=user_id,
-                            feature_id=feature_id,
-                            server_id=server_id,
-                            day=days[index].date(),
-                            license_seconds=round(use.license_seconds, 3),
-                            sessions=use.sessions,
-                            peak=use.peak,
-                        )
-                    )
-    return hourly, daily, (hours[0], hours[-1]), (days[0].date(), days[-1].date())
+                        (user_id, feature_id, server_id, day_dates[index], round(seconds, 3),
+                         sessions, peak)
+                    )  # fmt: skip
+    return hourly, daily, (hours[0], hours[-1]), (day_dates[0], day_dates[-1])
+
+
+def _insert(model, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """Plain inserts of rows known to be new (their period was just deleted under the server
+    lock): ``COPY`` on PostgreSQL, batched ``executemany`` elsewhere."""
+    if not rows:
+        return
+    table = model._meta.db_table
+    names = ", ".join(columns)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        fields = [model._meta.get_field(name.removesuffix("_id")) for name in columns]
+        marks = ", ".join(["%s"] * len(columns))
+        sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608
+        for offset in range(0, len(rows), BATCH_SIZE):
+            cursor.executemany(
+                sql,
+                [
+                    [f.get_db_prep_value(v, connection) for f, v in zip(fields, row, strict=True)]
+                    for row in rows[offset : offset + BATCH_SIZE]
+                ],
+            )
 
 
 @transaction.atomic
@@ -133,8 +171,8 @@ def refresh(feature_ids: Iterable[int], start: datetime, end: datetime, *, now=N
     DailyUserUsage.objects.filter(
         feature_id__in=feature_ids, day__gte=day_range[0], day__lt=day_range[1]
     ).delete()
-    HourlyUsage.objects.bulk_create(hourly, batch_size=BATCH_SIZE)
-    DailyUserUsage.objects.bulk_create(daily, batch_size=BATCH_SIZE)
+    _insert(HourlyUsage, HOURLY_COLUMNS, hourly)
+    _insert(DailyUserUsage, DAILY_COLUMNS, daily)
     return len(hourly) + len(daily)
 
 
