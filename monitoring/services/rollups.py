@@ -15,6 +15,7 @@ from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
+from operator import itemgetter
 
 from django.db import connection, transaction
 from django.db.models import Min, Q
@@ -63,21 +64,31 @@ DAILY_COLUMNS = ("user_id", "feature_id", "server_id", "day", "license_seconds",
 
 def _user_days(held: list[tuple], days: list[datetime]):
     """``(index, license_seconds, sessions, peak)`` per day bucket of one user's sessions of
-    one feature. A single session (the common case) needs no concurrency profile."""
-    if len(held) > 1:
-        for index, use in split_into_buckets(held, days).items():
-            yield index, use.license_seconds, use.sessions, use.peak
-        return
-    began, ended, licenses, _ = held[0]
+    one feature. Sessions that never overlap (the usual case: one checkout after another)
+    are summed directly; only overlapping ones need the concurrency profile for the peak."""
+    held = sorted(held, key=itemgetter(0))
+    latest_end = None
+    for began, ended, _, _ in held:
+        if latest_end is not None and began < latest_end:
+            for index, use in split_into_buckets(held, days).items():
+                yield index, use.license_seconds, use.sessions, use.peak
+            return
+        latest_end = ended if latest_end is None else max(latest_end, ended)
     start, end = days[0], days[-1]
-    held_from, held_to = max(began, start), min(ended, end)
-    first = bisect_right(days, held_from) - 1
-    last = bisect_left(days, held_to) - 1 if held_to > held_from else first - 1
-    started = bisect_right(days, began) - 1 if start <= began < end else None
-    for index in sorted({*range(first, last + 1), *([started] if started is not None else [])}):
-        seconds = (min(held_to, days[index + 1]) - max(held_from, days[index])).total_seconds()
-        seconds = max(seconds, 0.0) * licenses
-        yield index, seconds, int(index == started), licenses if seconds else 0
+    figures: dict[int, list] = {}
+    for began, ended, licenses, _ in held:
+        if start <= began < end:
+            figures.setdefault(bisect_right(days, began) - 1, [0.0, 0, 0])[1] += 1
+        held_from, held_to = max(began, start), min(ended, end)
+        if held_to <= held_from or licenses <= 0:
+            continue
+        for index in range(bisect_right(days, held_from) - 1, bisect_left(days, held_to)):
+            seconds = (min(held_to, days[index + 1]) - max(held_from, days[index])).total_seconds()
+            use = figures.setdefault(index, [0.0, 0, 0])
+            use[0] += seconds * licenses
+            use[2] = max(use[2], licenses)
+    for index, (seconds, sessions, peak) in figures.items():
+        yield index, seconds, sessions, peak
 
 
 def compute(rows: Iterable[tuple], start: datetime, end: datetime, now: datetime):

@@ -3,6 +3,8 @@
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from monitoring.models import DailyUserUsage, HourlyUsage, SessionStatus
 from monitoring.services import rollups
@@ -159,3 +161,26 @@ def test_a_log_import_fills_the_rollups_of_its_sessions(tmp_path):
         ("alice", date(2024, 3, 4), 1.25),
         ("bob", date(2024, 3, 4), 1.0),
     ]
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 72 * 60), st.integers(0, 30 * 60), st.integers(1, 3)),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_the_direct_day_sums_agree_with_the_concurrency_profile(spans):
+    from monitoring.analytics import split_into_buckets
+
+    days = [datetime(2026, 3, 2, tzinfo=UTC) + timedelta(days=n) for n in range(4)]
+    held = [
+        (days[0] + timedelta(minutes=s), days[0] + timedelta(minutes=s + length), n, "ann")
+        for s, length, n in spans
+    ]
+    direct = {i: (round(sec, 6), n, peak) for i, sec, n, peak in rollups._user_days(held, days)}
+    profiled = {
+        i: (round(u.license_seconds, 6), u.sessions, u.peak)
+        for i, u in split_into_buckets(held, days).items()
+    }
+    assert direct == profiled
