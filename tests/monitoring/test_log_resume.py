@@ -20,7 +20,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 DUMP = """
 import json
-from monitoring.models import DenialSummary, Event, LogFile, Session
+from monitoring.models import DenialSummary, Event, HourlyUsage, LogFile, Session
 def rows(name):
     sessions = sorted(Session.objects.filter(server__name=name).values_list(
         "fingerprint", "started_at", "ended_at", "closed_by_restart", "user__username",
@@ -30,7 +30,9 @@ def rows(name):
     summary = sorted(DenialSummary.objects.filter(server__name=name).values_list(
         "feature_name", "username", "day", "true_denials", "false_denials", "checkouts"))
     files = list(LogFile.objects.filter(server__name=name).values_list("state", "byte_offset"))
-    return [sessions, events, summary, files]
+    hourly = sorted(HourlyUsage.objects.filter(server__name=name).values_list(
+        "feature__name", "hour", "license_seconds", "peak", "users", "sessions"))
+    return [sessions, events, summary, files, hourly]
 print(json.dumps({n: rows(n) for n in ("killed", "whole")}, default=str))
 """
 
@@ -103,3 +105,4 @@ def test_a_killed_import_resumes_to_the_same_result(tmp_path):
     assert killed[3] == whole[3] == [["done", log.stat().st_size]]
     assert len(whole[0]) > 1000 and len(whole[1]) > 100
     assert killed[:3] == whole[:3]
+    assert len(whole[4]) > 10 and killed[4] == whole[4]
