@@ -23,9 +23,14 @@ class MonitoringConfig(AppConfig):
         register_collector(monitoring_metrics)
         from limon_site.registry import register_panel_link
 
+        register_panel_link("Monitoring", "Dashboard", "monitoring:dashboard", order=5)
         register_panel_link("Monitoring", "License servers", "monitoring:servers", order=10)
         register_panel_link("Monitoring", "Sites", "monitoring:sites", order=20)
         register_panel_link("Monitoring", "Applications", "monitoring:applications", order=30)
+        register_panel_link("Monitoring", "Users", "monitoring:users", order=32)
+        register_panel_link("Monitoring", "Departments", "monitoring:departments", order=34)
+        register_panel_link("Monitoring", "Usage", "monitoring:usage", order=36)
+        register_panel_link("Monitoring", "Sessions", "monitoring:sessions", order=38)
         register_panel_link("Monitoring", "Feature mappings", "monitoring:mappings", order=40)
         register_panel_link("Monitoring", "Log import", "monitoring:log-import", order=50)
         register_panel_link("Monitoring", "Denials", "monitoring:denials", order=60)
