@@ -17,7 +17,7 @@ from limon_site.api.schema import errors
 from limon_site.errors import ValidationFailed
 from monitoring import queries_applications as qa
 from monitoring.api import application_serializers as s
-from monitoring.api.filters import ApplicationFilter
+from monitoring.api.filters_applications import ApplicationMetricsFilter
 from monitoring.models import Application, Feature, LicenseServer
 from monitoring.queries import keystone_features
 from monitoring.services import catalog
@@ -45,7 +45,7 @@ class ApplicationListView(_ReadView, generics.ListAPIView):
     ``vendor`` (case-insensitive, exact), ``is_critical``, ``name``, ``q``, ``server``."""
 
     serializer_class = s.ApplicationSummarySerializer
-    filterset_class = ApplicationFilter
+    filterset_class = ApplicationMetricsFilter
 
     def get_queryset(self):
         return qa.applications_metrics()
