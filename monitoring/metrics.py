@@ -5,6 +5,7 @@ from django.utils import timezone
 from prometheus_client.core import GaugeMetricFamily
 
 from monitoring.models import ServerStatus
+from monitoring.queries_applications import concurrent_users_gauge
 from monitoring.queries_inventory import MappingIndex, feature_gauges, server_gauges
 
 FEATURE_LABELS = ["server", "feature", "application"]
@@ -53,3 +54,13 @@ def monitoring_metrics():
             age.add_metric([server.name], (now - server.last_polled_at).total_seconds())
     yield up
     yield age
+
+    users = GaugeMetricFamily(
+        "limon_application_concurrent_users",
+        "Distinct users holding the application's keystone feature (any server it is deployed "
+        "on) at the latest poll",
+        labels=["application"],
+    )
+    for name, count in concurrent_users_gauge():
+        users.add_metric([name], count)
+    yield users

@@ -182,3 +182,13 @@ def test_keystone_not_deployed_for_the_application_is_400(admin_api, estate):
     missing = admin_api.put(url, {}, format="json")
     assert missing.status_code == 400 and "feature_id" in missing.json()["details"]["fields"]
     assert Application.objects.get(pk=estate.app.pk).keystone_feature_id == estate.pa_matlab.pk
+
+
+def test_metrics_gauge_counts_distinct_users_of_active_keystone_sessions(client, estate):
+    from tests.monitoring.factories_applications import held
+
+    held(estate.ly_matlab, "dave", NOW)  # dave on both servers: still one user
+    held(estate.ly_matlab, "zoe", NOW)
+    held(estate.simulink, "yann", NOW)  # toolbox only
+    text = client.get("/metrics").content.decode()
+    assert 'limon_application_concurrent_users{application="MATLAB"} 2.0' in text
