@@ -1,17 +1,26 @@
-"""Application pages: list, detail (deployments, keystone selector, feature mappings),
-create (optionally from a built-in template), edit, delete; deployments added, edited and
-removed from the application's page."""
+"""Application pages: list (with live and seat metrics), detail (usage chart by site over a
+chosen range, top users, recommended vs owned seats, unused cost, deployments, keystone
+selector, feature mappings), create (optionally from a built-in template), edit, delete;
+deployments added, edited and removed from the application's page. Every table has a CSV
+export (``?format=csv``; on the detail page ``&table=usage|top_users|metrics|sessions``).
+Figures come from :mod:`monitoring.queries_applications`."""
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 from django.contrib import messages
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from limon_site.charts import Series, line_chart
+from limon_site.csv_export import csv_response, wants_csv
 from limon_site.panel.access import staff_required
 from monitoring import app_templates, queries
-from monitoring.api.filters import ApplicationFilter
+from monitoring import queries_applications as qa
+from monitoring.api.filters_applications import ApplicationMetricsFilter
 from monitoring.forms import (
     ApplicationForm,
     DeploymentForm,
@@ -22,15 +31,49 @@ from monitoring.models import Application, Deployment
 from monitoring.services import catalog, templates
 from monitoring.views.common import paginate, run
 
+RANGES = (7, 30, 90, 365)
+TOP_USERS = 10
+LIST_HEADER = ["Name", "Vendor", "Category", "Critical", "Deployments", "Keystone feature",
+               "In use now", "Issued now", "Active users now", "Seats owned", "Recommended seats",
+               "Surplus seats", "Unused cost", "Currency"]  # fmt: skip
+CSV_TABLES = ("usage", "top_users", "metrics", "sessions")
+
 
 @staff_required
 def application_list(request):
-    filterset = ApplicationFilter(request.GET, queryset=queries.applications_overview())
+    filterset = ApplicationMetricsFilter(request.GET, queryset=qa.applications_metrics())
+    applications = filterset.qs if filterset.is_valid() else qa.applications_metrics().none()
+    if wants_csv(request):
+        rows = list(applications)
+        metrics = qa.metrics_for(rows)
+        return csv_response(
+            "applications", LIST_HEADER, (_list_row(app, metrics[app.pk]) for app in rows)
+        )
+    context = paginate(request, applications)
+    metrics = qa.metrics_for(context["page_obj"].object_list)
+    for app in context["page_obj"].object_list:
+        app.metrics = metrics[app.pk]
     return render(
         request,
         "monitoring/applications.html",
-        {"filter": filterset, **paginate(request, filterset.qs)},
+        {"filter": filterset, "csv_query": _with_csv(request), **context},
     )
+
+
+def _list_row(app, m) -> list:
+    keystone = app.keystone_feature.name if app.keystone_feature else ""
+    return [app.name, app.vendor, app.category, app.is_critical, app.deployments_count, keystone,
+            app.in_use_now, app.issued_now, app.active_users_now, app.seats_owned,
+            m.recommended_seats, m.surplus_seats, m.unused_cost, m.currency]  # fmt: skip
+
+
+def _with_csv(request, **extra) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    params["format"] = "csv"
+    for key, value in extra.items():
+        params[key] = value
+    return params.urlencode()
 
 
 @staff_required
@@ -38,8 +81,27 @@ def application_detail(request, pk: int):
     return _detail(request, pk)
 
 
+def _usage_range(request) -> tuple[int, str]:
+    """``days`` among :data:`RANGES` (default 30) and ``interval`` (default day; hour only up
+    to :data:`~monitoring.queries_applications.MAX_RANGE_DAYS`)."""
+    days = request.GET.get("days", "30")
+    days = int(days) if days.isdigit() and int(days) in RANGES else 30
+    interval = request.GET.get("interval", "day")
+    if interval not in qa.INTERVALS or days > qa.MAX_RANGE_DAYS[interval]:
+        interval = "day"
+    return days, interval
+
+
 def _detail(request, pk: int, *, keystone_form=None, deployment_form=None, status=200):
-    application = get_object_or_404(queries.applications_overview(), pk=pk)
+    application = get_object_or_404(qa.applications_metrics(), pk=pk)
+    days, interval = _usage_range(request)
+    end = timezone.now()
+    history = qa.usage_history(application, end - timedelta(days=days), end, interval)
+    metrics = qa.application_metrics(application, now=end)
+    top_by = request.GET.get("top_by") if request.GET.get("top_by") in qa.TOP_BY else "hours"
+    top = qa.top_users(application, by=top_by, days=days, limit=TOP_USERS, now=end)
+    if wants_csv(request):
+        return _detail_csv(request, application, history, metrics, top)
     candidates = list(queries.keystone_candidates(application))
     context = {
         "application": application,
@@ -50,8 +112,61 @@ def _detail(request, pk: int, *, keystone_form=None, deployment_form=None, statu
             initial={"keystone_feature": application.keystone_feature_id}, candidates=candidates
         ),
         "deployment_form": deployment_form or DeploymentForm(),
+        "metrics": metrics,
+        "chart": _usage_chart(application, history, metrics),
+        "top_users": top,
+        "top_by": top_by,
+        "sessions": qa.active_sessions(application)[:50],
+        "ranges": RANGES,
+        "intervals": qa.INTERVALS,
+        "days": days,
+        "interval": interval,
+        "csv": {table: _with_csv(request, table=table) for table in CSV_TABLES},
     }
     return render(request, "monitoring/application_detail.html", context, status=status)
+
+
+def _usage_chart(application, history: dict, metrics):
+    labels = [timezone.localtime(b["start"]) for b in history["series"]]
+    series = [Series("All sites (peak)", [b["peak"] for b in history["series"]])]
+    series += [Series(f"{site['site']} (peak)", [b["peak"] for b in site["series"]])
+               for site in history["by_site"]]  # fmt: skip
+    series.append(Series("All sites (average)", [b["average"] for b in history["series"]]))
+    return line_chart(
+        labels,
+        series,
+        title=f"{application.name}: concurrent users by site",
+        capacity=metrics.seats_owned,
+    )
+
+
+def _detail_csv(request, application, history, metrics, top):
+    table = request.GET.get("table", "usage")
+    name = f"application-{application.pk}-{table}"
+    if table == "top_users":
+        keys = ["username", "display_name", "department", "sessions", "license_hours",
+                "days_active"]  # fmt: skip
+        return csv_response(name, keys, ([row[k] for k in keys] for row in top))
+    if table == "metrics":
+        fields = list(vars(metrics))
+        return csv_response(name, ["figure", "value"], ([f, getattr(metrics, f)] for f in fields))
+    if table == "sessions":
+        header = ["user", "feature", "server", "site", "host", "licenses", "started_at"]
+        rows = ([s.user.username, s.feature.name, s.server.name,
+                 s.server.site.name if s.server.site else "", s.host, s.licenses, s.started_at]
+                for s in qa.active_sessions(application))  # fmt: skip
+        return csv_response(name, header, rows)
+    sites = history["by_site"]
+    header = ["start", "end", "peak", "average", "license_hours"]
+    header += [f"{site['site']} {figure}" for site in sites for figure in ("peak", "average")]
+    rows = []
+    for index, bucket in enumerate(history["series"]):
+        row = [bucket["start"], bucket["end"], bucket["peak"], bucket["average"],
+               bucket["license_hours"]]  # fmt: skip
+        for site in sites:
+            row += [site["series"][index]["peak"], site["series"][index]["average"]]
+        rows.append(row)
+    return csv_response(name, header, rows)
 
 
 @staff_required
