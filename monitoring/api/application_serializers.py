@@ -212,6 +212,10 @@ class UsageHistorySerializer(serializers.Serializer):
         fields["from"] = serializers.DateTimeField()
         return fields
 
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        return {key: data[key] for key in ("interval", "from", "to", "series", "by_site")}
+
 
 class TopUsersQuerySerializer(serializers.Serializer):
     by = serializers.ChoiceField(choices=TOP_BY, default="hours")
