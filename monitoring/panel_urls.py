@@ -8,7 +8,7 @@ from monitoring import panel_urls_applications, panel_urls_dashboard, panel_urls
 from monitoring.views import applications, config, logs, mappings, servers, sites
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="monitoring:servers"), name="panel"),
+    path("", RedirectView.as_view(pattern_name="monitoring:dashboard"), name="panel"),
     path("sites", sites.site_list, name="sites"),
     path("sites/new", sites.site_new, name="site-new"),
     path("sites/<int:pk>/edit", sites.site_edit, name="site-edit"),

@@ -4,8 +4,10 @@ saturation, live sessions, poll runs, inventory history), create, edit, the life
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
+from limon_site.csv_export import csv_response, wants_csv
 from limon_site.errors import LimonError
 from limon_site.panel.access import staff_required
 from monitoring import queries
@@ -15,28 +17,67 @@ from monitoring.models import LicenseServer
 from monitoring.services import catalog, polling
 from monitoring.views.common import paginate, run
 
+SERVER_CSV_HEADER = ["name", "status", "in_service", "kind", "address", "site", "last_polled_at",
+                     "last_success_at", "last_error"]  # fmt: skip
+FEATURE_CSV_HEADER = ["feature", "vendor", "version", "kind", "issued", "in_use", "reserved",
+                      "queued", "saturation_percent", "expires_on"]  # fmt: skip
+SESSIONS_PAGE_SIZE = 25
+
+
+def _export_query(request) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    params["format"] = "csv"
+    return params.urlencode()
+
+
+def _server_cells(s: LicenseServer) -> list:
+    status = s.status if s.is_active else "decommissioned"
+    return [s.name, status, s.is_active, s.kind, s.address, s.site.name if s.site_id else "",
+            s.last_polled_at, s.last_success_at, s.last_error]  # fmt: skip
+
+
+def _feature_cells(row: queries.FeatureRow) -> list:
+    f = row.feature
+    return [f.name, f.vendor, f.version, f.kind, f.issued, f.in_use, f.reserved, f.queued,
+            row.percent, f.expires_on]  # fmt: skip
+
 
 @staff_required
 def server_list(request):
     filterset = ServerFilter(request.GET, queryset=queries.servers())
     for alias in ServerFilter.API_ALIASES:
         filterset.form.fields.pop(alias)
+    if wants_csv(request):
+        rows = (_server_cells(server) for server in filterset.qs)
+        return csv_response("servers", SERVER_CSV_HEADER, rows)
     return render(
-        request, "monitoring/servers.html", {"filter": filterset, **paginate(request, filterset.qs)}
+        request,
+        "monitoring/servers.html",
+        {
+            "filter": filterset,
+            "csv_query": _export_query(request),
+            **paginate(request, filterset.qs),
+        },
     )
 
 
 @staff_required
 def server_detail(request, pk: int):
+    """``?format=csv`` downloads the server's features (what the features table shows)."""
     server = get_object_or_404(LicenseServer.objects.select_related("site"), pk=pk)
+    features = queries.server_features(server)
+    if wants_csv(request):
+        rows = (_feature_cells(row) for row in features)
+        return csv_response(f"server-{slugify(server.name)}-features", FEATURE_CSV_HEADER, rows)
     return render(
         request,
         "monitoring/server_detail.html",
         {
             "server": server,
             "daemons": server.daemons.order_by("name"),
-            "features": queries.server_features(server),
-            "sessions": queries.active_sessions(server),
+            "features": features,
+            **paginate(request, queries.active_sessions(server), size=SESSIONS_PAGE_SIZE),
             "poll_runs": queries.recent_poll_runs(server),
             "history": queries.inventory_history(server),
             "deployments": server.deployments.select_related("application"),
