@@ -14,7 +14,19 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import (
+    Count,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
@@ -93,7 +105,7 @@ def _rollup(period: Period, field: str) -> Coalesce:
 
 def users_overview(days: int = DEFAULT_DAYS) -> QuerySet[LicenseUser]:
     """Users with their department and, over the last ``days`` local days,
-    ``period_sessions`` and ``license_seconds``; ``active_sessions`` held now."""
+    ``period_sessions``, ``license_seconds`` and ``license_hours``; ``active_sessions`` held now."""
     period = Period.of(days=days)
     active = (
         Session.objects.filter(user=OuterRef("pk"), status=SessionStatus.ACTIVE)
@@ -109,6 +121,7 @@ def users_overview(days: int = DEFAULT_DAYS) -> QuerySet[LicenseUser]:
             license_seconds=_rollup(period, "license_seconds"),
             active_sessions=Coalesce(Subquery(active, output_field=IntegerField()), 0),
         )
+        .annotate(license_hours=ExpressionWrapper(F("license_seconds") / 3600.0, FloatField()))
         .order_by("username")
     )
 
