@@ -5,6 +5,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from limon_site import config
 from monitoring import queries_dashboard
@@ -276,3 +278,17 @@ def test_zero_seconds_computes_on_every_call(estate, local_cache):
     estate["up"].status = "down"
     estate["up"].save()
     assert cached_dashboard_metrics()["servers"]["online"] == 0
+
+
+def test_the_figures_take_the_same_number_of_queries_for_a_larger_estate(estate):
+    with CaptureQueriesContext(connection) as small:
+        dashboard_metrics(now=NOW)
+    for n in range(5):
+        feature = FeatureFactory(server=estate["up"], name=f"APP{n}", issued=4, in_use=4)
+        critical_app(f"Critical {n}", [feature])
+        held(feature, LicenseUserFactory(), NOW - timedelta(hours=1))
+        FeatureFactory(server=estate["down"], name=f"EXP{n}", expires_on=NOW.date())
+    with CaptureQueriesContext(connection) as large:
+        metrics = dashboard_metrics(now=NOW)
+    assert len(metrics["critical_saturation"]) == 6
+    assert len(large.captured_queries) == len(small.captured_queries)
