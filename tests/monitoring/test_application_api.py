@@ -192,3 +192,17 @@ def test_metrics_gauge_counts_distinct_users_of_active_keystone_sessions(client,
     held(estate.simulink, "yann", NOW)  # toolbox only
     text = client.get("/metrics").content.decode()
     assert 'limon_application_concurrent_users{application="MATLAB"} 2.0' in text
+
+
+def test_sessions_list_runs_a_constant_number_of_queries(
+    api, estate, django_assert_max_num_queries
+):
+    from tests.monitoring.factories_applications import held
+
+    url = f"/api/v1/applications/{estate.app.pk}/sessions?page_size=100"
+    with django_assert_max_num_queries(12) as small:
+        assert api.get(url).status_code == 200
+    for n in range(15):
+        held(estate.ly_matlab if n % 2 else estate.simulink, f"extra{n}", NOW)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        assert api.get(url).json()["count"] == 17
