@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.db import connection
 from django.db.models import (
     Count,
     ExpressionWrapper,
@@ -37,6 +38,7 @@ from monitoring.models import (
     Deployment,
     Feature,
     HourlyUsage,
+    LicenseServer,
     LicenseUser,
     Session,
     SessionStatus,
@@ -366,22 +368,26 @@ def departments_overview(
     ``sessions``, ``license_hours``, ``share`` (percent of all license-hours of the period)
     and ``amount`` (chargeback over every application, see :func:`chargeback`)."""
     departments = Department.objects.all() if departments is None else departments
-    counts = dict(
-        LicenseUser.objects.order_by()
-        .values("department_id")
-        .annotate(n=Count("*"))
-        .values_list("department_id", "n")
+    # per user, then per department in Python: a parallel hash aggregate without a join
+    department_of = dict(LicenseUser.objects.values_list("id", "department_id"))
+    counts: dict = defaultdict(int)
+    for department in department_of.values():
+        counts[department] += 1
+    usage: dict = {}
+    per_user = (
+        period.rows()
+        .order_by()
+        .values("user_id")
+        .annotate(sessions=Sum("sessions"), seconds=Sum("license_seconds"))
+        .values_list("user_id", "sessions", "seconds")
     )
-    usage = {
-        row["user__department_id"]: row
-        for row in period.rows()
-        .values("user__department_id")
-        .annotate(
-            active=Count("user_id", distinct=True),
-            sessions=Sum("sessions"),
-            seconds=Sum("license_seconds"),
+    for user, sessions, seconds in per_user:
+        group = usage.setdefault(
+            department_of.get(user), {"active": 0, "sessions": 0, "seconds": 0.0}
         )
-    }
+        group["active"] += 1
+        group["sessions"] += sessions
+        group["seconds"] += seconds
     money = {row["department_id"]: row for row in chargeback(period)["results"]}
     total = sum(row["seconds"] for row in usage.values())
     groups = [(d.pk, d.name, d.cost_center) for d in departments.order_by("name")]
@@ -454,12 +460,7 @@ def department_activity(name: str, period: Period) -> dict:
 # Usage per group ----------------------------------------------------------------------------
 
 USAGE_GROUPS = ("feature", "user", "server", "day")
-_KEYS = {
-    "feature": ("feature_id", "feature__name", "server_id", "server__name"),
-    "user": ("user_id", "user__username", "user__department__name"),
-    "server": ("server_id", "server__name"),
-    "day": ("day",),
-}
+_GROUP_KEY = {"feature": "feature_id", "user": "user_id", "server": "server_id", "day": "day"}
 
 
 def _peaks(group_by: str, period: Period) -> dict:
@@ -476,44 +477,83 @@ def _peaks(group_by: str, period: Period) -> dict:
     return dict(hourly.values(key).annotate(top=Max("peak")).values_list(key, "top"))
 
 
+def _grouped(group_by: str, period: Period) -> list[tuple]:
+    """``(key, seconds, sessions, users)`` per group; for users the fourth is the peak.
+
+    Grouped by the bare key column (names are looked up afterwards), and distinct users
+    counted by grouping per (key, user) first then counting rows: both stay a hash aggregate
+    the database can run in parallel, where ``COUNT(DISTINCT)`` forces a sort."""
+    key = _GROUP_KEY[group_by]
+    rows = period.rows().order_by()
+    if group_by == "user":
+        return list(
+            rows.values(key)
+            .annotate(seconds=Sum("license_seconds"), sessions=Sum("sessions"), peak=Max("peak"))
+            .values_list(key, "seconds", "sessions", "peak")
+        )
+    inner = rows.values(key, "user_id").annotate(
+        seconds=Sum("license_seconds"), sessions=Sum("sessions")
+    )
+    sql, params = inner.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            # key is one of _GROUP_KEY, sql the ORM's own with its params: nothing user-made
+            f"SELECT {key}, SUM(seconds), SUM(sessions), COUNT(*) FROM ({sql}) per_user "  # noqa: S608
+            f"GROUP BY {key}",
+            params,
+        )
+        found = cursor.fetchall()
+    if group_by == "day":  # SQLite hands raw dates back as text
+        found = [(d if isinstance(d, date) else date.fromisoformat(d), *r) for d, *r in found]
+    return found
+
+
+def _labels(group_by: str, keys: list) -> dict:
+    if group_by == "feature":
+        features = Feature.objects.filter(pk__in=keys).values_list(
+            "id", "name", "server_id", "server__name"
+        )
+        return {pk: (name, server_id, server) for pk, name, server_id, server in features}
+    if group_by == "user":
+        users = LicenseUser.objects.values_list("id", "username", "department__name")
+        return {pk: (name, department or NO_DEPARTMENT) for pk, name, department in users}
+    if group_by == "server":
+        return dict(LicenseServer.objects.values_list("id", "name"))
+    return {}
+
+
 def usage(group_by: str, period: Period) -> list[dict]:
     """Sessions, license-hours, distinct users and peak concurrency per ``group_by`` group
     (``feature``, ``user``, ``server`` or ``day``) over ``period``, most license-hours first
     (days in date order). Peak: see :func:`_peaks`; for a user, the most seats of one
-    feature the user held at once. One aggregate query (two with the hourly peaks)."""
-    keys = _KEYS[group_by]
-    aggregates = {"seconds": Sum("license_seconds"), "sessions": Sum("sessions")}
-    if group_by == "user":
-        aggregates["peak"] = Max("peak")
-    else:
-        aggregates["users"] = Count("user_id", distinct=True)
-    grouped = period.rows().values(*keys).annotate(**aggregates)
-    grouped = grouped.order_by("day") if group_by == "day" else grouped.order_by("-seconds", *keys)
+    feature the user held at once. Three queries: the aggregate, the hourly peaks (the
+    user's peak comes with the aggregate) and the group names."""
+    found = _grouped(group_by, period)
     peaks = {} if group_by == "user" else _peaks(group_by, period)
+    labels = _labels(group_by, [row[0] for row in found])
     index = MappingIndex() if group_by == "feature" else None
     rows = []
-    for row in grouped:
+    for key, seconds, sessions, extra in found:
         out = {
-            "key": str(row[keys[0]]),
-            "sessions": row["sessions"],
-            "license_hours": hours(row["seconds"]),
-            "users": row.get("users", 1),
-            "peak": row["peak"] if group_by == "user" else peaks.get(row[keys[0]], 0),
+            "key": str(key),
+            "sessions": sessions or 0,
+            "license_hours": hours(seconds),
+            "users": 1 if group_by == "user" else extra,
+            "peak": extra if group_by == "user" else peaks.get(key, 0),
         }
         if group_by == "feature":
-            out.update(
-                feature_id=row["feature_id"],
-                key=row["feature__name"],
-                display_name=index.display_name(row["feature__name"], row["server_id"]),
-                server=row["server__name"],
-            )
+            name, server_id, server = labels[key]
+            display = index.display_name(name, server_id)
+            out.update(feature_id=key, key=name, display_name=display, server=server)
         elif group_by == "user":
-            out.update(
-                key=row["user__username"], department=row["user__department__name"] or NO_DEPARTMENT
-            )
+            out.update(key=labels[key][0], department=labels[key][1])
         elif group_by == "server":
-            out.update(server_id=row["server_id"], key=row["server__name"])
+            out.update(server_id=key, key=labels[key])
         else:
-            out.update(key=row["day"].isoformat())
-        rows.append(out)
-    return rows
+            out.update(key=key.isoformat())
+        rows.append((seconds or 0, out))
+    if group_by == "day":
+        rows.sort(key=lambda pair: pair[1]["key"])
+    else:
+        rows.sort(key=lambda pair: (-pair[0], pair[1]["key"]))
+    return [out for _, out in rows]
