@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.http import Http404
 from django.shortcuts import render
+from django.utils import timezone
 
 from limon_site.charts import Series, line_chart
 from limon_site.csv_export import csv_response, wants_csv
@@ -68,8 +69,9 @@ TABLES = {
 
 
 def usage_chart(points: list[dict]):
+    """Hours labelled in local time, short enough for ten labels across the chart."""
     return line_chart(
-        [point["hour"] for point in points],
+        [timezone.localtime(point["hour"]).strftime("%a %H:%M") for point in points],
         [
             Series("Peak seats in use", [point["peak"] for point in points]),
             Series("Average seats in use", [point["average"] for point in points]),
