@@ -6,6 +6,9 @@ import io
 
 import pytest
 
+from monitoring import demo
+from monitoring.models import DailyUserUsage, LicenseUser
+from monitoring.services import rollups
 from tests.monitoring.factories_people import estate
 
 pytestmark = pytest.mark.django_db
@@ -113,3 +116,26 @@ def test_usage_page_reports_a_bad_group(staff_client):
     response = staff_client.get(f"{BASE}/usage?group_by=site")
     assert response.status_code == 400
     assert "group_by" in response.content.decode()
+
+
+def test_the_demo_estate_shows_on_every_people_page_and_endpoint(staff_client, api):
+    demo.seed(days=3)
+    # the seeder leaves the rollups to the first poll (or ``rebuild_rollups``)
+    rollups.rebuild()
+
+    assert DailyUserUsage.objects.exists()
+    user = LicenseUser.objects.filter(daily_usage__isnull=False).first()
+    department = user.department.name if user.department else "(none)"
+    pages = ["/users", f"/users/{user.username}", "/departments", f"/departments/{department}",
+             "/usage?group_by=user", "/usage?group_by=day"]  # fmt: skip
+    for path in pages:
+        page = staff_client.get(BASE + path).content.decode()
+        assert 'class="chart"' in page or path == "/users", path
+        assert "No data for this period" not in page, path
+    endpoints = ["users", f"users/{user.username}/activity", "departments", "chargeback",
+                 f"departments/{department}/activity", "usage?group_by=feature"]  # fmt: skip
+    for path in endpoints:
+        response = api.get(f"/api/v1/{path}")
+        assert response.status_code == 200, path
+    usage = api.get("/api/v1/usage?group_by=user").json()
+    assert usage["count"] > 0 and usage["results"][0]["license_hours"] > 0
