@@ -101,7 +101,7 @@ class UserDetailView(_ReadView):
         responses={200: ps.UserSerializer, **errors(401, 404)},
     )
     def get(self, request, username: str):
-        days = window_days(request.query_params)
+        days = _period(request).get("days") or window_days({})
         user = users_overview(days).filter(username=username).first()
         if user is None:
             raise Http404

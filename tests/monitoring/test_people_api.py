@@ -70,6 +70,7 @@ def test_users_order_by_license_hours_over_the_window(api):
         ("/api/v1/departments?from=2026-13-01", "from"),
         ("/api/v1/chargeback?application_id=999999", "application_id"),
         ("/api/v1/users/ann/activity?days=-3", "days"),
+        ("/api/v1/users/ann?days=many", "days"),
     ],
 )
 def test_bad_values_are_400_naming_the_field(api, path, field):
