@@ -21,7 +21,18 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import (
+    Count,
+    FloatField,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -36,6 +47,7 @@ from monitoring.models import (
     HourlyUsage,
     Session,
     SessionStatus,
+    Site,
 )
 from monitoring.queries import keystone_features
 from monitoring.queries_inventory import MappingIndex
@@ -45,6 +57,21 @@ INTERVALS = ("hour", "day", "week", "month")
 MAX_RANGE_DAYS = {"hour": 31, "day": 731, "week": 3660, "month": 3660}
 TOP_BY = ("sessions", "hours")
 NO_SITE = "No site"
+
+
+class Epoch(Func):
+    """Seconds since 1970 of a datetime column, computed by the database: reading 10,000s of
+    hours as numbers instead of aware datetimes keeps a year of history fast."""
+
+    output_field = FloatField()
+
+    def as_sql(self, compiler, connection, **extra):
+        return super().as_sql(compiler, connection, template="EXTRACT(EPOCH FROM %(expressions)s)")
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return super().as_sql(
+            compiler, connection, template="CAST(strftime('%%%%s', %(expressions)s) AS REAL)"
+        )
 
 
 def _subquery_total(queryset: QuerySet, group: str, aggregate) -> Subquery:
@@ -271,32 +298,36 @@ def history(feature_ids, start: datetime, end: datetime, interval: str) -> dict:
             feature_id__in=list(feature_ids), hour__gte=bounds[0], hour__lt=bounds[-1]
         )
         .order_by()
-        .values("hour", "server__site_id", "server__site__name")
+        .annotate(epoch=Epoch("hour"))
+        .values("epoch", "server__site_id")
         .annotate(peak=Sum("peak"), seconds=Sum("license_seconds"))
+        .values_list("epoch", "server__site_id", "peak", "seconds")
     )
     count = len(starts)
-    hourly_total: dict[datetime, int] = defaultdict(int)
+    epochs = [bound.timestamp() for bound in bounds]
+    hourly_total: dict[float, list] = {}
     seconds = [0.0] * count
     sites: dict[object, dict] = {}
-    for row in rows:
-        index = bisect_right(bounds, row["hour"]) - 1
-        hourly_total[row["hour"]] += row["peak"]
-        seconds[index] += row["seconds"]
-        key = row["server__site_id"]
-        site = sites.setdefault(
-            key,
-            {
-                "name": row["server__site__name"] or NO_SITE,
-                "peak": [0] * count,
-                "sec": [0.0] * count,
-            },
-        )
-        site["peak"][index] = max(site["peak"][index], row["peak"])
-        site["sec"][index] += row["seconds"]
+    for hour, site_id, peak, spent in rows:
+        entry = hourly_total.get(hour)
+        if entry is None:
+            entry = hourly_total[hour] = [bisect_right(epochs, float(hour)) - 1, 0]
+        index = entry[0]
+        entry[1] += peak
+        seconds[index] += spent
+        site = sites.get(site_id)
+        if site is None:
+            site = sites[site_id] = {"peak": [0] * count, "sec": [0.0] * count}
+        if peak > site["peak"][index]:
+            site["peak"][index] = peak
+        site["sec"][index] += spent
+    names = dict(Site.objects.filter(pk__in=[k for k in sites if k]).values_list("pk", "name"))
+    for site_id, site in sites.items():
+        site["name"] = names.get(site_id, NO_SITE)
     peaks = [0] * count
-    for hour, total in hourly_total.items():
-        index = bisect_right(bounds, hour) - 1
-        peaks[index] = max(peaks[index], total)
+    for index, total in hourly_total.values():
+        if total > peaks[index]:
+            peaks[index] = total
     lengths = [(bounds[i + 1] - bounds[i]).total_seconds() for i in range(count)]
 
     def average(value: float, index: int) -> float:
