@@ -31,7 +31,7 @@ from monitoring.models import (
     UserSource,
     VendorDaemon,
 )
-from monitoring.services import applications
+from monitoring.services import applications, rollups
 from monitoring.services.templates import apply_template
 from monitoring.simulator import estate, status, usage
 
@@ -217,6 +217,10 @@ def seed(stdout=None, *, days: int = HISTORY_DAYS, now=None) -> None:
         apps = _applications(features, today)
         _tools()
     history = seed_history(servers=servers, features=features, days=days, now=now)
+    if history.sessions:
+        # the first poll would roll the history up too; doing it here makes every usage page
+        # show the history straight after seeding
+        rollups.rebuild(servers=list(servers.values()), now=now)
     if stdout is not None:
         stdout.write(
             f"  {len(servers)} servers, {len(features)} features, {apps} new applications, "
