@@ -16,7 +16,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from monitoring.models import Application, Department, LicenseUser, UserSource
-from monitoring.queries_people import DEFAULT_DAYS, NO_DEPARTMENT, USAGE_GROUPS, Period
+from monitoring.queries_usage import USAGE_GROUPS
+from monitoring.usage_period import DEFAULT_DAYS, NO_DEPARTMENT, Period
 
 #: The longest period a query may span, in days.
 MAX_DAYS = 3660

@@ -23,16 +23,16 @@ from monitoring.api.filters_people import (
     window_days,
 )
 from monitoring.models import Department, LicenseUser
+from monitoring.queries_chargeback import chargeback
 from monitoring.queries_people import (
-    NO_DEPARTMENT,
-    chargeback,
     department_activity,
     department_users,
     departments_overview,
-    usage,
     user_activity,
     users_overview,
 )
+from monitoring.queries_usage import usage
+from monitoring.usage_period import NO_DEPARTMENT
 
 TAGS = ["Monitoring data"]
 USERNAME = OpenApiParameter("username", str, OpenApiParameter.PATH, description="Login name")

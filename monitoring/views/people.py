@@ -22,15 +22,14 @@ from monitoring.api.filters_people import (
 )
 from monitoring.models import Department, LicenseUser
 from monitoring.queries_people import (
-    NO_DEPARTMENT,
-    USAGE_GROUPS,
     department_activity,
     department_users,
     departments_overview,
-    usage,
     user_activity,
     users_overview,
 )
+from monitoring.queries_usage import USAGE_GROUPS, usage
+from monitoring.usage_period import NO_DEPARTMENT
 from monitoring.views.common import paginate
 
 USER_SORTABLE = ("username", "last_seen_at", "sessions", "license_hours")

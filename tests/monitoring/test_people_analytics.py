@@ -7,17 +7,15 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from monitoring.queries_chargeback import application_cost, chargeback
 from monitoring.queries_people import (
-    NO_DEPARTMENT,
-    Period,
-    application_cost,
-    chargeback,
     department_activity,
     departments_overview,
-    usage,
     user_activity,
 )
+from monitoring.queries_usage import usage
 from monitoring.services import rollups
+from monitoring.usage_period import NO_DEPARTMENT, Period
 from tests.monitoring.factories import (
     ApplicationFactory,
     DeploymentFactory,
