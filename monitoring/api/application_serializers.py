@@ -13,7 +13,8 @@ from rest_framework import serializers
 
 from monitoring.api.read_serializers import SessionReadSerializer
 from monitoring.models import Application, Deployment, Feature
-from monitoring.queries_applications import INTERVALS, MAX_RANGE_DAYS, TOP_BY
+from monitoring.queries_applications import TOP_BY
+from monitoring.queries_history import INTERVALS, MAX_RANGE_DAYS
 
 DEFAULT_DAYS = 30
 

@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 from limon_site.api.schema import errors
 from limon_site.errors import ValidationFailed
 from monitoring import queries_applications as qa
+from monitoring import queries_history as qh
 from monitoring.api import application_serializers as s
 from monitoring.api.filters_applications import ApplicationMetricsFilter
 from monitoring.models import Application, Feature, LicenseServer
@@ -106,9 +107,9 @@ HISTORY_PARAMETERS = [
     OpenApiParameter(
         "interval",
         str,
-        enum=list(qa.INTERVALS),
+        enum=list(qh.INTERVALS),
         description="Bucket size, default day. At most "
-        + ", ".join(f"{days} days by {name}" for name, days in qa.MAX_RANGE_DAYS.items()),
+        + ", ".join(f"{days} days by {name}" for name, days in qh.MAX_RANGE_DAYS.items()),
     ),
 ]
 
@@ -127,7 +128,7 @@ class ApplicationUsageHistoryView(_ReadView):
     def get(self, request, pk: int):
         app = generics.get_object_or_404(Application, pk=pk)
         values = _history_query(request)
-        result = qa.usage_history(app, values["start"], values["end"], values["interval"])
+        result = qh.usage_history(app, values["start"], values["end"], values["interval"])
         return _history_response(values, result)
 
 
@@ -197,5 +198,5 @@ class FeatureUsageHistoryView(_ReadView):
         if not ids:
             raise Http404
         values = _history_query(request)
-        result = qa.history(ids, values["start"], values["end"], values["interval"])
+        result = qh.history(ids, values["start"], values["end"], values["interval"])
         return _history_response(values, result)

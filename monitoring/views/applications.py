@@ -20,6 +20,7 @@ from limon_site.csv_export import csv_response, wants_csv
 from limon_site.panel.access import staff_required
 from monitoring import app_templates, queries
 from monitoring import queries_applications as qa
+from monitoring import queries_history as qh
 from monitoring.api.filters_applications import ApplicationMetricsFilter
 from monitoring.forms import (
     ApplicationForm,
@@ -87,7 +88,7 @@ def _usage_range(request) -> tuple[int, str]:
     days = request.GET.get("days", "30")
     days = int(days) if days.isdigit() and int(days) in RANGES else 30
     interval = request.GET.get("interval", "day")
-    if interval not in qa.INTERVALS or days > qa.MAX_RANGE_DAYS[interval]:
+    if interval not in qh.INTERVALS or days > qh.MAX_RANGE_DAYS[interval]:
         interval = "day"
     return days, interval
 
@@ -96,7 +97,7 @@ def _detail(request, pk: int, *, keystone_form=None, deployment_form=None, statu
     application = get_object_or_404(qa.applications_metrics(), pk=pk)
     days, interval = _usage_range(request)
     end = timezone.now()
-    history = qa.usage_history(application, end - timedelta(days=days), end, interval)
+    history = qh.usage_history(application, end - timedelta(days=days), end, interval)
     metrics = qa.application_metrics(application, now=end)
     top_by = request.GET.get("top_by") if request.GET.get("top_by") in qa.TOP_BY else "hours"
     top = qa.top_users(application, by=top_by, days=days, limit=TOP_USERS, now=end)
@@ -118,7 +119,7 @@ def _detail(request, pk: int, *, keystone_form=None, deployment_form=None, statu
         "top_by": top_by,
         "sessions": qa.active_sessions(application)[:50],
         "ranges": RANGES,
-        "intervals": qa.INTERVALS,
+        "intervals": qh.INTERVALS,
         "days": days,
         "interval": interval,
         "csv": {table: _with_csv(request, table=table) for table in CSV_TABLES},

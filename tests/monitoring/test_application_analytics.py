@@ -7,6 +7,7 @@ import pytest
 
 from limon_site import config
 from monitoring import queries_applications as qa
+from monitoring import queries_history as qh
 from monitoring.services import rollups
 from tests.monitoring.factories import (
     ApplicationFactory,
@@ -82,7 +83,7 @@ def test_business_days_are_monday_to_friday():
 
 
 def test_daily_history_sums_servers_per_hour_and_breaks_down_by_site(estate):
-    result = qa.usage_history(estate.app, at(2, 0), NOW, "day")
+    result = qh.usage_history(estate.app, at(2, 0), NOW, "day")
     rows = [(b["start"].day, b["peak"], b["average"], b["license_hours"]) for b in result["series"]]
     assert rows == [
         # 09:00 hour: 1 on pa + 2 on ly = 3; 1.5 h + ivan's hour before midnight
@@ -102,11 +103,11 @@ def test_daily_history_sums_servers_per_hour_and_breaks_down_by_site(estate):
 
 
 def test_hourly_history_and_week_buckets(estate):
-    hours = qa.usage_history(estate.app, at(3, 11), at(3, 14), "hour")["series"]
+    hours = qh.usage_history(estate.app, at(3, 11), at(3, 14), "hour")["series"]
     assert [(b["start"].hour, b["peak"], b["average"]) for b in hours] == [
         (11, 1, 1.0), (12, 2, 2.0), (13, 1, 1.0),
     ]  # fmt: skip
-    weeks = qa.usage_history(estate.app, at(1, 0), NOW, "week")["series"]
+    weeks = qh.usage_history(estate.app, at(1, 0), NOW, "week")["series"]
     # Sun 03-01 belongs to the week of Mon 02-23; Mon 03-02 starts the next one
     assert [(b["start"].date().isoformat(), b["peak"]) for b in weeks] == [
         ("2026-02-23", 5), ("2026-03-02", 3),
@@ -122,7 +123,7 @@ def test_month_buckets_split_a_session_crossing_the_month_end():
     app.save()
     held(feature, "ursula", at(28, 22, month=2), at(1, 2))  # 2 h in February, 2 h in March
     rollups.rebuild(now=NOW)
-    months = qa.usage_history(app, at(1, 0, month=2), NOW, "month")["series"]
+    months = qh.usage_history(app, at(1, 0, month=2), NOW, "month")["series"]
     assert [(b["start"].month, b["license_hours"], b["peak"]) for b in months] == [
         (2, 2.0, 1), (3, 2.0, 1),
     ]  # fmt: skip
@@ -139,7 +140,7 @@ def test_days_start_at_local_midnight(settings):
     app.save()
     held(feature, "victor", at(2, 23), at(2, 23.5))  # 00:00-00:30 on 03-03 in Paris
     rollups.rebuild(now=NOW)
-    days = qa.usage_history(app, at(2, 0), NOW, "day")["series"]
+    days = qh.usage_history(app, at(2, 0), NOW, "day")["series"]
     by_day = {b["start"].date().isoformat(): b["license_hours"] for b in days}
     assert by_day["2026-03-03"] == 0.5 and by_day["2026-03-02"] == 0.0
     assert days[1]["start"].utcoffset().total_seconds() == 3600
@@ -185,8 +186,8 @@ def test_no_keystone_means_no_usage():
         None,
         None,
     )
-    assert qa.usage_history(app, at(3, 0), NOW, "day")["series"][0]["peak"] == 0
+    assert qh.usage_history(app, at(3, 0), NOW, "day")["series"][0]["peak"] == 0
     assert (
         datetime(2026, 3, 3, tzinfo=UTC)
-        == qa.usage_history(app, at(3, 5), NOW, "day")["series"][0]["start"]
+        == qh.usage_history(app, at(3, 5), NOW, "day")["series"][0]["start"]
     )
