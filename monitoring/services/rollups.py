@@ -18,10 +18,9 @@ from datetime import UTC, datetime, timedelta
 from operator import itemgetter
 
 from django.db import connection, transaction
-from django.db.models import Min, Q
+from django.db.models import BigIntegerField, Func, Min, Q
 from django.utils import timezone
 
-from monitoring.analytics import split_into_buckets
 from monitoring.models import DailyUserUsage, Feature, HourlyUsage, LicenseServer, Session
 
 #: Rows inserted per statement.
@@ -49,77 +48,160 @@ def _days(start: datetime, end: datetime) -> list[datetime]:
     return bounds
 
 
+class _EpochMicroseconds(Func):
+    """A PostgreSQL timestamp as exact integer microseconds since the epoch: reading
+    millions of sessions, building their datetimes is most of the client's time."""
+
+    template = "(EXTRACT(EPOCH FROM %(expressions)s) * 1000000)::bigint"
+    output_field = BigIntegerField()
+
+
 def _overlapping(feature_ids: Iterable[int], start: datetime, end: datetime):
-    return (
-        Session.objects.filter(feature_id__in=list(feature_ids), started_at__lt=end)
-        .filter(Q(ended_at__isnull=True) | Q(ended_at__gt=start))
-        .order_by("feature_id")
-        .values_list("feature_id", "server_id", "user_id", "started_at", "ended_at", "licenses")
+    """Sessions of ``feature_ids`` overlapping ``[start, end)``; on PostgreSQL with
+    ``started_at`` / ``ended_at`` as epoch microseconds (see :func:`compute`)."""
+    sessions = Session.objects.filter(feature_id__in=list(feature_ids), started_at__lt=end).filter(
+        Q(ended_at__isnull=True) | Q(ended_at__gt=start)
     )
+    if connection.vendor == "postgresql":
+        sessions = sessions.annotate(
+            began_us=_EpochMicroseconds("started_at"), ended_us=_EpochMicroseconds("ended_at")
+        )
+        columns = ("feature_id", "server_id", "user_id", "began_us", "ended_us", "licenses")
+    else:
+        columns = ("feature_id", "server_id", "user_id", "started_at", "ended_at", "licenses")
+    return sessions.order_by().values_list(*columns)
 
 
 HOURLY_COLUMNS = ("feature_id", "server_id", "hour", "license_seconds", "peak", "users", "sessions")
 DAILY_COLUMNS = ("user_id", "feature_id", "server_id", "day", "license_seconds", "sessions", "peak")
 
 
-def _user_days(held: list[tuple], days: list[datetime]):
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+
+
+def _us(value: datetime) -> int:
+    """Microseconds since the epoch: exact integers, so sums need no datetime arithmetic."""
+    return (value - _EPOCH) // _MICROSECOND
+
+
+def _split(usages: list[tuple], bounds: list[int]) -> dict[int, list]:
+    """:func:`monitoring.analytics.split_into_buckets` on integer instants (microseconds):
+    ``[seat-microseconds, peak, users, sessions]`` per bucket touched.
+
+    Seat-time and users come from each session's overlap with its buckets (exact integers);
+    the peak from one sweep over the concurrency steps, each step raising the peak of the
+    buckets it spans. No datetime or timedelta is built per step or bucket.
+    """
+    start, end = bounds[0], bounds[-1]
+    deltas: dict[int, int] = {}
+    figures: dict[int, list] = {}
+    for began, ended, licenses, user in usages:
+        if start <= began < end:
+            index = bisect_right(bounds, began) - 1
+            (figures.get(index) or figures.setdefault(index, [0, 0, set(), 0]))[3] += 1
+        held_from = began if began > start else start
+        held_to = ended if ended < end else end
+        if licenses <= 0 or held_to <= held_from:
+            continue
+        deltas[held_from] = deltas.get(held_from, 0) + licenses
+        deltas[held_to] = deltas.get(held_to, 0) - licenses
+        first, last = bisect_right(bounds, held_from) - 1, bisect_left(bounds, held_to) - 1
+        for index in range(first, last + 1):
+            use = figures.get(index) or figures.setdefault(index, [0, 0, set(), 0])
+            if first == last:
+                use[0] += (held_to - held_from) * licenses
+            else:
+                edge_from, edge_to = max(held_from, bounds[index]), min(held_to, bounds[index + 1])
+                use[0] += (edge_to - edge_from) * licenses
+            use[2].add(user)
+    level = 0
+    instants = sorted(deltas)
+    for position, instant in enumerate(instants):
+        level += deltas[instant]
+        if level <= 0:  # the last instant always brings the level back to 0
+            continue
+        # the step [instant, next instant) at ``level``: every bucket it reaches has a row
+        first = bisect_right(bounds, instant) - 1
+        last = bisect_left(bounds, instants[position + 1]) - 1
+        for index in range(first, last + 1):
+            use = figures[index]
+            if level > use[1]:
+                use[1] = level
+    return figures
+
+
+def _user_days_us(held: list[tuple], days: list[int]):
     """``(index, license_seconds, sessions, peak)`` per day bucket of one user's sessions of
-    one feature. Sessions that never overlap (the usual case: one checkout after another)
-    are summed directly; only overlapping ones need the concurrency profile for the peak."""
+    one feature (instants in microseconds). Sessions that never overlap (the usual case: one
+    checkout after another) are summed directly; only overlapping ones need the concurrency
+    profile for the peak."""
     held = sorted(held, key=itemgetter(0))
     latest_end = None
     for began, ended, _, _ in held:
         if latest_end is not None and began < latest_end:
-            for index, use in split_into_buckets(held, days).items():
-                yield index, use.license_seconds, use.sessions, use.peak
+            for index, use in _split(held, days).items():
+                yield index, use[0] / 1e6, use[3], use[1]
             return
         latest_end = ended if latest_end is None else max(latest_end, ended)
     start, end = days[0], days[-1]
     figures: dict[int, list] = {}
     for began, ended, licenses, _ in held:
         if start <= began < end:
-            figures.setdefault(bisect_right(days, began) - 1, [0.0, 0, 0])[1] += 1
+            figures.setdefault(bisect_right(days, began) - 1, [0, 0, 0])[1] += 1
         held_from, held_to = max(began, start), min(ended, end)
         if held_to <= held_from or licenses <= 0:
             continue
         for index in range(bisect_right(days, held_from) - 1, bisect_left(days, held_to)):
-            seconds = (min(held_to, days[index + 1]) - max(held_from, days[index])).total_seconds()
-            use = figures.setdefault(index, [0.0, 0, 0])
-            use[0] += seconds * licenses
+            use = figures.setdefault(index, [0, 0, 0])
+            use[0] += (min(held_to, days[index + 1]) - max(held_from, days[index])) * licenses
             use[2] = max(use[2], licenses)
-    for index, (seconds, sessions, peak) in figures.items():
-        yield index, seconds, sessions, peak
+    for index, (held_us, sessions, peak) in figures.items():
+        yield index, held_us / 1e6, sessions, peak
+
+
+def _user_days(held: list[tuple], days: list[datetime]):
+    """:func:`_user_days_us` for aware datetimes ``(started_at, ended_at, licenses, user)``."""
+    held_us = [(_us(began), _us(ended), licenses, user) for began, ended, licenses, user in held]
+    yield from _user_days_us(held_us, [_us(day) for day in days])
 
 
 def compute(rows: Iterable[tuple], start: datetime, end: datetime, now: datetime):
     """Rollup rows for sessions ``rows`` (``feature_id, server_id, user_id, started_at,
-    ended_at, licenses``) over every hour and local day overlapping ``[start, end)``.
+    ended_at, licenses``; instants as aware datetimes or as integer microseconds since the
+    epoch) over every hour and local day overlapping ``[start, end)``.
 
     Returns ``(hourly, daily, hour_range, day_range)``: row tuples in ``HOURLY_COLUMNS`` and
     ``DAILY_COLUMNS`` order and the half-open ranges of ``hour`` and ``day`` they replace.
+    Instants are handled as integer microseconds: exact, and cheaper than datetime
+    arithmetic over millions of sessions.
     """
     hours, days = _hours(start, end), _days(start, end)
     day_dates = [day.date() for day in days]
-    days_utc = [day.astimezone(UTC) for day in days]
+    hour_bounds, day_bounds = [_us(hour) for hour in hours], [_us(day) for day in days]
+    now_us = _us(now)
     by_feature: dict[int, list] = defaultdict(list)
     servers: dict[int, int] = {}
     for feature_id, server_id, user_id, began, ended, licenses in rows:
         servers[feature_id] = server_id
-        by_feature[feature_id].append((began, min(ended or now, now), licenses, user_id))
+        if type(began) is not int:
+            began, ended = _us(began), None if ended is None else _us(ended)
+        held_to = now_us if ended is None or ended > now_us else ended
+        by_feature[feature_id].append((began, held_to, licenses, user_id))
     hourly, daily = [], []
     for feature_id, usages in by_feature.items():
         server_id = servers[feature_id]
-        for index, use in sorted(split_into_buckets(usages, hours).items()):
-            if use.license_seconds or use.sessions:
+        for index, (held_us, peak, users, sessions) in sorted(_split(usages, hour_bounds).items()):
+            if held_us or sessions:
                 hourly.append(
-                    (feature_id, server_id, hours[index], round(use.license_seconds, 3),
-                     use.peak, len(use.users), use.sessions)
+                    (feature_id, server_id, hours[index], round(held_us / 1e6, 3), peak,
+                     len(users), sessions)
                 )  # fmt: skip
         by_user: dict[int, list] = defaultdict(list)
         for usage in usages:
             by_user[usage[3]].append(usage)
         for user_id, held in by_user.items():
-            for index, seconds, sessions, peak in _user_days(held, days_utc):
+            for index, seconds, sessions, peak in _user_days_us(held, day_bounds):
                 if seconds or sessions:
                     daily.append(
                         (user_id, feature_id, server_id, day_dates[index], round(seconds, 3),
