@@ -11,7 +11,8 @@ working-day rhythms in each site's time zone (arrival 7:30-9:30, two keystone bl
 lunch, toolbox checkouts of minutes to hours, a few overnight runs crossing midnight,
 little at weekends), plus the sessions held right now (a few hundred). Sessions go in with
 ``COPY`` (the session indexes are dropped and recreated around it). Then
-``monitoring.services.rollups.rebuild()`` is timed, then each issue-5 endpoint is requested
+``monitoring.services.rollups.rebuild()`` is timed, the rollup tables are vacuumed (as
+autovacuum would after the rewrite), then each issue-5 endpoint is requested
 ``--requests`` times in-process (Django test ``Client``: no network, no gunicorn) after one
 untimed warm-up; ``dashboard/metrics`` with the cache cleared before each request. Prints p50
 and p95 in ms and the ratio to ``GET /api/health`` measured the same way in the same run.
