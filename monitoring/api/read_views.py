@@ -13,6 +13,7 @@ from rest_framework import generics
 from rest_framework.response import Response
 
 from limon_site import config
+from limon_site.api.pagination import EstimatedCountPagination
 from limon_site.api.schema import errors
 from monitoring.api import read_serializers as rs
 from monitoring.api.filters import ServerFilter, SessionFilter, SiteFilter
@@ -135,10 +136,12 @@ class SessionListView(_ReadView, generics.ListAPIView):
     """The universal session query, newest first. Filters: ``status`` (active or archived),
     ``server_id``, ``feature`` (code), ``user`` (login name), ``from`` / ``to`` (sessions held
     during the range), ``ordering`` (``started_at``, ``ended_at``, ``licenses``, ``-`` for
-    descending)."""
+    descending). Without any filter, ``count`` is PostgreSQL's estimate once the table holds
+    more than 100,000 sessions (an exact count there is a full scan)."""
 
     serializer_class = rs.SessionReadSerializer
     filterset_class = SessionFilter
+    pagination_class = EstimatedCountPagination
 
     def get_queryset(self):
         return session_search()
