@@ -12,6 +12,7 @@ from monitoring.models import (
     LicenseServer,
     LicenseUser,
     Session,
+    SessionStatus,
     Site,
     UsageSample,
     VendorDaemon,
@@ -114,3 +115,15 @@ class UsageSampleFactory(factory.django.DjangoModelFactory):
     server = factory.SelfAttribute("feature.server")
     sampled_at = factory.LazyFunction(timezone.now)
     issued = 10
+
+
+def held(feature, user, start, end=None, licenses: int = 1) -> Session:
+    """A session of ``user`` on ``feature`` from ``start`` to ``end`` (still held without one)."""
+    return SessionFactory(
+        feature=feature,
+        user=user,
+        started_at=start,
+        ended_at=end,
+        licenses=licenses,
+        status=SessionStatus.ARCHIVED if end else SessionStatus.ACTIVE,
+    )

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
-from monitoring.models import Application, Feature, SessionStatus
+from monitoring.models import Application, Feature
 from monitoring.services import rollups
 from tests.monitoring.factories import (
     ApplicationFactory,
@@ -32,9 +32,9 @@ from tests.monitoring.factories import (
     FeatureMappingFactory,
     LicenseServerFactory,
     LicenseUserFactory,
-    SessionFactory,
     SiteFactory,
 )
+from tests.monitoring.factories import held as held_session
 
 NOW = datetime(2026, 3, 4, 12, 0, tzinfo=UTC)
 
@@ -44,19 +44,13 @@ def at(day: int, hour: float, month: int = 3) -> datetime:
 
 
 def held(feature: Feature, username: str, start, end=None, licenses: int = 1):
+    """:func:`tests.monitoring.factories.held` for the user named ``username``."""
     from monitoring.models import LicenseUser
 
     user = LicenseUser.objects.filter(username=username).first() or LicenseUserFactory(
         username=username
     )
-    return SessionFactory(
-        feature=feature,
-        user=user,
-        started_at=start,
-        ended_at=end,
-        licenses=licenses,
-        status=SessionStatus.ARCHIVED if end else SessionStatus.ACTIVE,
-    )
+    return held_session(feature, user, start, end, licenses)
 
 
 @dataclass

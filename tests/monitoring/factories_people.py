@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from monitoring.models import SessionStatus
 from monitoring.services import rollups
 from tests.monitoring.factories import (
     ApplicationFactory,
@@ -31,7 +30,7 @@ from tests.monitoring.factories import (
     FeatureFactory,
     LicenseServerFactory,
     LicenseUserFactory,
-    SessionFactory,
+    held,
 )
 
 FIRST, LAST = date(2026, 3, 2), date(2026, 3, 3)
@@ -40,17 +39,6 @@ NOW = datetime(2026, 3, 6, tzinfo=UTC)
 
 def t(day: int, hour: int) -> datetime:
     return datetime(2026, 3, day, hour, tzinfo=UTC)
-
-
-def held(feature, user, start, end, licenses=1):
-    return SessionFactory(
-        feature=feature,
-        user=user,
-        started_at=start,
-        ended_at=end,
-        licenses=licenses,
-        status=SessionStatus.ARCHIVED if end else SessionStatus.ACTIVE,
-    )
 
 
 @dataclass

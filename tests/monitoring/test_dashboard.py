@@ -11,7 +11,6 @@ from django.test.utils import CaptureQueriesContext
 from limon_site import config
 from monitoring import queries_dashboard
 from monitoring.conf import ANALYTICS
-from monitoring.models import SessionStatus
 from monitoring.queries_dashboard import cached_dashboard_metrics, dashboard_metrics
 from monitoring.services import rollups
 from tests.monitoring.factories import (
@@ -21,7 +20,7 @@ from tests.monitoring.factories import (
     FeatureMappingFactory,
     LicenseServerFactory,
     LicenseUserFactory,
-    SessionFactory,
+    held,
 )
 
 pytestmark = pytest.mark.django_db
@@ -30,17 +29,6 @@ NOW = datetime(2026, 12, 2, 12, 20, tzinfo=UTC)
 #: A full clock hour of yesterday, inside the 7-day window.
 HOUR = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 LOCMEM = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-
-
-def held(feature, user, start, end=None, licenses=1):
-    return SessionFactory(
-        feature=feature,
-        user=user,
-        started_at=start,
-        ended_at=end,
-        licenses=licenses,
-        status=SessionStatus.ARCHIVED if end else SessionStatus.ACTIVE,
-    )
 
 
 def critical_app(name, features):

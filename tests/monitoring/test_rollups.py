@@ -12,7 +12,7 @@ from tests.monitoring.factories import (
     FeatureFactory,
     LicenseServerFactory,
     LicenseUserFactory,
-    SessionFactory,
+    held,
 )
 
 pytestmark = pytest.mark.django_db
@@ -22,17 +22,6 @@ T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 
 def at(hours: float) -> datetime:
     return T0 + timedelta(hours=hours)
-
-
-def held(feature, user, start, end, licenses=1):
-    return SessionFactory(
-        feature=feature,
-        user=user,
-        started_at=start,
-        ended_at=end,
-        licenses=licenses,
-        status=SessionStatus.ARCHIVED if end else SessionStatus.ACTIVE,
-    )
 
 
 def hourly(feature) -> dict:
