@@ -23,9 +23,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import (
     Count,
+    DateTimeField,
     IntegerField,
     OuterRef,
-    Q,
     QuerySet,
     Subquery,
     Sum,
@@ -172,13 +172,18 @@ def metrics_for(applications, *, now: datetime | None = None) -> dict[int, Appli
     for deployment in Deployment.objects.filter(application__in=list(apps)):
         deployments[deployment.application_id].append(deployment)
     usages: dict[int, list] = defaultdict(list)
+    # "held after load_from" as one expression: a condition on the bare ``ended_at`` lets
+    # PostgreSQL OR together ended_at index scans over every feature's sessions (0.4 s at
+    # 3 M sessions) where the feature index alone finds these few thousand rows.
     sessions = (
         Session.objects.filter(feature_id__in=list(owner), started_at__lt=now)
-        .filter(Q(ended_at__isnull=True) | Q(ended_at__gt=load_from))
+        .alias(held_until=Coalesce("ended_at", Value(now, output_field=DateTimeField())))
+        .filter(held_until__gt=load_from)
+        .order_by()
         .values_list("feature_id", "started_at", "ended_at", "licenses", "user_id", "status")
     )
     active_users: dict[int, set] = defaultdict(set)
-    for feature_id, began, ended, licenses, user_id, status in sessions.iterator(chunk_size=5000):
+    for feature_id, began, ended, licenses, user_id, status in sessions:
         app_id = owner[feature_id]
         usages[app_id].append((began, ended, licenses, user_id))
         if status == SessionStatus.ACTIVE:
