@@ -6,7 +6,6 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from limon_site import config
 from limon_site.models import AuditEvent
 from monitoring.models import (
     Application,
@@ -396,53 +395,6 @@ def test_an_invalid_regex_is_shown_on_the_pattern_field(staff_client):
     assert response.status_code == 200
     assert "Not a valid regular expression" in response.context["form"].errors["pattern"][0]
     assert not FeatureMapping.objects.exists()
-
-
-def _monitoring_form(**overrides) -> dict:
-    values = {**config.get("monitoring"), **overrides}
-    return {"section": "monitoring", **{f"monitoring-{k}": v for k, v in values.items()}}
-
-
-def test_config_forms_save_through_the_audited_configuration(staff_client):
-    response = staff_client.post(BASE + "/config", _monitoring_form(poll_interval_minutes=10))
-    assert response.status_code == 302
-    assert config.get("monitoring")["poll_interval_minutes"] == 10
-    staff_client.post(
-        BASE + "/config",
-        {
-            "section": "feature-ignore",
-            "feature-ignore-include": "",
-            "feature-ignore-exclude": "DEMO_*\nTEST_*",
-        },
-    )
-    assert config.get("feature-ignore")["exclude"] == ["DEMO_*", "TEST_*"]
-    staff_client.post(
-        BASE + "/config",
-        {
-            "section": "tools",
-            "tools-lmutil_path": "/opt/flexnet/lmutil",
-            "tools-rlmutil_path": "rlmutil",
-        },
-    )
-    assert config.get("tools")["lmutil_path"] == "/opt/flexnet/lmutil"
-    audited = AuditEvent.objects.filter(action="config.updated", actor="user:staff")
-    assert set(audited.values_list("target_id", flat=True)) == {
-        "monitoring",
-        "feature-ignore",
-        "tools",
-    }
-
-
-def test_config_validation_errors_are_shown_on_the_form(staff_client):
-    response = staff_client.post(
-        BASE + "/config", _monitoring_form(saturation_threshold_percent=150)
-    )
-    assert response.status_code == 400
-    form = response.context["sections"][0]["form"]
-    assert form.errors["saturation_threshold_percent"] == ["Must be a whole number from 1 to 100"]
-    assert "Must be a whole number from 1 to 100" in response.content.decode()
-    assert config.get("monitoring")["saturation_threshold_percent"] == 90
-    assert not AuditEvent.objects.filter(action="config.updated").exists()
 
 
 def test_panel_forms_require_csrf(client, staff_user):
