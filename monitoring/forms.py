@@ -187,7 +187,14 @@ class MappingForm(forms.Form):
         return cls(data=data, initial=initial)
 
 
-class MonitoringConfigForm(forms.Form):
+class SectionForm(forms.Form):
+    """A configuration section's form: ``values()`` are what ``config.update`` receives."""
+
+    def values(self) -> dict:
+        return dict(self.cleaned_data)
+
+
+class MonitoringConfigForm(SectionForm):
     """Whole numbers only; the ranges are the ``monitoring`` section's validator's."""
 
     poll_interval_minutes = forms.IntegerField(label="Poll interval (minutes)")
@@ -196,11 +203,8 @@ class MonitoringConfigForm(forms.Form):
     retention_days = forms.IntegerField(label="Retention (days)")
     saturation_threshold_percent = forms.IntegerField(label="Critical saturation (%)")
 
-    def values(self) -> dict:
-        return dict(self.cleaned_data)
 
-
-class LogImportConfigForm(forms.Form):
+class LogImportConfigForm(SectionForm):
     """Whole numbers only; the ranges are the ``log-import`` section's validator's."""
 
     false_denial_before_seconds = forms.IntegerField(label="False denial: seconds before")
@@ -208,11 +212,8 @@ class LogImportConfigForm(forms.Form):
     max_upload_mb = forms.IntegerField(label="Largest upload (MB)")
     batch_lines = forms.IntegerField(label="Lines per batch")
 
-    def values(self) -> dict:
-        return dict(self.cleaned_data)
 
-
-class AnalyticsConfigForm(forms.Form):
+class AnalyticsConfigForm(SectionForm):
     """Whole numbers only; the ranges are the ``analytics`` section's validator's."""
 
     recommendation_days = forms.IntegerField(label="Recommendation window (days)")
@@ -224,11 +225,8 @@ class AnalyticsConfigForm(forms.Form):
     expiring_days = forms.IntegerField(label="Expiring within (days)")
     dashboard_cache_seconds = forms.IntegerField(label="Dashboard cache (seconds)")
 
-    def values(self) -> dict:
-        return dict(self.cleaned_data)
 
-
-class ToolsConfigForm(forms.Form):
+class ToolsConfigForm(SectionForm):
     lmutil_path = forms.CharField(
         label="lmutil path", max_length=500, strip=False, help_text="Absolute path or program name"
     )
@@ -236,11 +234,8 @@ class ToolsConfigForm(forms.Form):
         label="rlmutil path", max_length=500, strip=False, help_text="Absolute path or program name"
     )
 
-    def values(self) -> dict:
-        return dict(self.cleaned_data)
 
-
-class FeatureIgnoreConfigForm(forms.Form):
+class FeatureIgnoreConfigForm(SectionForm):
     include = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
